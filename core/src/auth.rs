@@ -1,0 +1,262 @@
+//! Token cache: one token per client, refreshed before expiry, one fetch in flight at a time.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use futures_util::future::{BoxFuture, FutureExt, Shared};
+use reqwest::Method;
+
+use crate::error::{Error, ErrorKind};
+use crate::secret::Secret;
+use crate::transport::{ApiRequest, Deadline, Failure, Transport};
+use crate::wire;
+
+/// A bearer token and when it stops being valid.
+#[derive(Clone)]
+pub(crate) struct Token {
+    pub value: Secret,
+    /// Absolute expiry, epoch ms, as the server sent it.
+    pub expires_at_ms: Option<i64>,
+    fetched_at_ms: i64,
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Token")
+            .field("value", &"***")
+            .field("expires_at_ms", &self.expires_at_ms)
+            .finish()
+    }
+}
+
+/// What `token check` reports: when the current token expires (never the token itself).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenInfo {
+    /// Absolute expiry in epoch milliseconds, if the server sent one.
+    pub expires_at_ms: Option<i64>,
+    /// Whether the token is cached for later calls (expiry present and in the future).
+    pub cached: bool,
+}
+
+pub(crate) fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+impl Token {
+    /// Usable now, refreshing `skew` early (at most half the token's lifetime early).
+    fn is_fresh(&self, skew: Duration, now: i64) -> bool {
+        match self.expires_at_ms {
+            Some(exp) => {
+                let lifetime = (exp - self.fetched_at_ms).max(0);
+                let skew_ms = (skew.as_millis() as i64).min(lifetime / 2);
+                now + skew_ms < exp
+            }
+            None => false,
+        }
+    }
+}
+
+type SharedFetch = Shared<BoxFuture<'static, Result<Token, Error>>>;
+
+struct State {
+    current: Option<Token>,
+    inflight: Option<(u64, SharedFetch)>,
+    next_flight: u64,
+}
+
+/// Caches the merchant token and makes sure concurrent callers share one fetch.
+pub(crate) struct TokenCache {
+    state: Mutex<State>,
+    skew: Duration,
+}
+
+impl TokenCache {
+    pub(crate) fn new(skew: Duration) -> TokenCache {
+        TokenCache {
+            state: Mutex::new(State {
+                current: None,
+                inflight: None,
+                next_flight: 0,
+            }),
+            skew,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A fresh token: the cached one, the one being fetched, or a new fetch.
+    pub(crate) async fn get(
+        &self,
+        transport: &Arc<Transport>,
+        deadline: Deadline,
+    ) -> Result<Token, Error> {
+        let (id, fetch) = {
+            let mut st = self.lock();
+            if let Some(t) = &st.current {
+                if t.is_fresh(self.skew, now_ms()) {
+                    return Ok(t.clone());
+                }
+            }
+            match &st.inflight {
+                Some((id, f)) => (*id, f.clone()),
+                None => {
+                    st.next_flight += 1;
+                    let id = st.next_flight;
+                    let t = Arc::clone(transport);
+                    let f = async move { fetch_token(&t).await }.boxed().shared();
+                    st.inflight = Some((id, f.clone()));
+                    (id, f)
+                }
+            }
+        };
+        let result = match tokio::time::timeout(deadline.remaining(), fetch).await {
+            Ok(r) => r,
+            Err(_) => return Err(deadline.timeout_error("token")),
+        };
+        let mut st = self.lock();
+        if st.inflight.as_ref().is_some_and(|(i, _)| *i == id) {
+            st.inflight = None;
+            if let Ok(t) = &result {
+                // Missing or past expiry: use it for this call only (§6 #5).
+                st.current = t.is_fresh(self.skew, now_ms()).then(|| t.clone());
+            }
+        }
+        result
+    }
+
+    /// Forgets `used` after the server rejected it (a newer token is left alone).
+    pub(crate) fn invalidate(&self, used: &Token) {
+        let mut st = self.lock();
+        if st.current.as_ref().is_some_and(|t| t.value == used.value) {
+            st.current = None;
+        }
+    }
+
+    pub(crate) fn info_of(&self, token: &Token) -> TokenInfo {
+        TokenInfo {
+            expires_at_ms: token.expires_at_ms,
+            cached: token.is_fresh(self.skew, now_ms()),
+        }
+    }
+}
+
+/// `POST /api/v0/merchant/token` with retries on network errors, 5xx and 429.
+async fn fetch_token(transport: &Transport) -> Result<Token, Error> {
+    let config = &transport.config;
+    let deadline = Deadline::after(config.total_timeout);
+    let body = serde_json::to_vec(&wire::TokenRequest {
+        access_key: config.access_key.expose(),
+        secret_key: config.secret_key.expose(),
+    })
+    .map_err(|e| Error::new(ErrorKind::Internal, "cannot encode token request").with_source(e))?;
+    let request = ApiRequest {
+        method: Method::POST,
+        path: wire::PATH_TOKEN.to_owned(),
+        body: Some(body),
+        route: "token",
+    };
+    let api_key = config.access_key.expose().to_owned();
+    let mut retry = 0u32;
+    let mut stale_bonus = true;
+    loop {
+        let Some(attempt_timeout) = deadline.attempt_timeout(config.request_timeout) else {
+            return Err(deadline.timeout_error("token"));
+        };
+        let span = tracing::debug_span!("enkash.token", attempt = retry);
+        let _g = span.enter();
+        let outcome = transport
+            .send_once(
+                &request,
+                None,
+                &[(wire::HEADER_API_KEY, api_key.as_str())],
+                attempt_timeout,
+            )
+            .await
+            .and_then(|reply| decode_token(transport, &reply));
+        let (error, retry_after, stale) = match outcome {
+            Ok(token) => {
+                tracing::debug!(expires_at_ms = ?token.expires_at_ms, "token issued");
+                return Ok(token);
+            }
+            Err(Failure::Rejected(e)) if e.kind() != ErrorKind::RateLimited => return Err(e),
+            Err(Failure::Rejected(e)) => {
+                let ra = e.retry_after();
+                (e, ra, false)
+            }
+            Err(Failure::NotSent(e)) => (e, None, false),
+            Err(Failure::Ambiguous {
+                error,
+                stale_connection,
+            }) => (error, None, stale_connection),
+        };
+        let bonus = stale && stale_bonus && retry >= config.retry.max_retries;
+        if retry >= config.retry.max_retries && !bonus {
+            return Err(error);
+        }
+        if bonus {
+            stale_bonus = false;
+        }
+        let delay = config.retry.delay(retry, retry_after);
+        tracing::warn!(error = %error, delay_ms = delay.as_millis() as u64, "token request failed; retrying");
+        if !deadline.sleep_if_time(delay).await {
+            return Err(error);
+        }
+        if !bonus {
+            retry += 1;
+        }
+    }
+}
+
+fn decode_token(transport: &Transport, reply: &crate::transport::Reply) -> Result<Token, Failure> {
+    let status = reply.status;
+    let parsed: Option<wire::TokenResponse> = serde_json::from_slice(&reply.body).ok();
+    let token = parsed
+        .as_ref()
+        .and_then(|p| p.token.as_deref())
+        .filter(|t| !t.is_empty());
+    if status.is_success() {
+        if let Some(token) = token {
+            let expiry = parsed.as_ref().and_then(|p| p.expiry);
+            return Ok(Token {
+                value: Secret::new(token),
+                expires_at_ms: expiry.filter(|e| *e > 0),
+                fetched_at_ms: now_ms(),
+            });
+        }
+    }
+    // Not a token: report the token call's own resultCode/resultMessage, or an envelope.
+    if parsed.is_none() || status.is_server_error() || status.as_u16() == 429 {
+        return match transport.decode_envelope(reply, "token", None) {
+            Err(f) => Err(match f {
+                Failure::Rejected(e) if e.kind() == ErrorKind::Api && status.is_success() => {
+                    Failure::Rejected(e.with_kind(ErrorKind::Authentication))
+                }
+                other => other,
+            }),
+            Ok(_) => Err(Failure::Ambiguous {
+                error: Error::new(ErrorKind::Decode, "token: response has no token")
+                    .with_http_status(status.as_u16()),
+                stale_connection: false,
+            }),
+        };
+    }
+    let p = parsed.unwrap_or_default();
+    let message = transport.scrub(
+        p.result_message
+            .as_deref()
+            .unwrap_or("the token request was refused"),
+        None,
+    );
+    Err(Failure::Rejected(
+        Error::new(ErrorKind::Authentication, format!("token: {message}"))
+            .with_http_status(status.as_u16())
+            .with_response_code(p.result_code)
+            .with_server_request_id(reply.server_request_id.clone()),
+    ))
+}

@@ -1,0 +1,60 @@
+//! `enkash-mock --listen 127.0.0.1:0 [--seed FILE]`: runs the simulator and prints its base URL.
+
+use std::io::Write;
+use std::net::SocketAddr;
+
+fn usage() -> ! {
+    eprintln!("usage: enkash-mock [--listen ADDR] [--seed FILE.json]");
+    std::process::exit(2)
+}
+
+fn main() {
+    let mut listen: SocketAddr = "127.0.0.1:0".parse().expect("literal");
+    let mut seed = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--listen" => {
+                listen = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or_else(|| usage())
+            }
+            "--seed" => {
+                let path = args.next().unwrap_or_else(|| usage());
+                let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+                    eprintln!("cannot read {path}: {e}");
+                    std::process::exit(2)
+                });
+                seed = Some(serde_json::from_str(&text).unwrap_or_else(|e| {
+                    eprintln!("bad seed {path}: {e}");
+                    std::process::exit(2)
+                }));
+            }
+            "-h" | "--help" => usage(),
+            _ => usage(),
+        }
+    }
+    if !listen.ip().is_loopback() {
+        eprintln!("enkash-mock listens on loopback addresses only");
+        std::process::exit(2);
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let result = rt.block_on(enkash_mock::MockServer::run_until_signal(
+        listen,
+        seed,
+        |addr| {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "http://{addr}");
+            let _ = out.flush();
+        },
+    ));
+    if let Err(e) = result {
+        eprintln!("enkash-mock: {e}");
+        std::process::exit(1);
+    }
+}
