@@ -466,3 +466,106 @@ fn parse_base_url(raw: &str) -> Result<Url, Error> {
     }
     Ok(url)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> ConfigBuilder {
+        Config::builder().access_key("ak").secret_key("sk")
+    }
+
+    #[test]
+    fn plain_http_only_for_loopback() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://[::1]:9",
+            "https://olympus-pg-uat.enkash.in",
+        ] {
+            base()
+                .base_url(ok)
+                .build()
+                .unwrap_or_else(|e| panic!("{ok}: {e}"));
+        }
+        for bad in [
+            "http://olympus-pg.enkash.in",
+            "http://10.0.0.1",
+            "ftp://x",
+            "not a url",
+            "https://u:p@host",
+            "https://host/?q=1",
+        ] {
+            let e = base().base_url(bad).build().unwrap_err();
+            assert_eq!(e.field(), Some("base_url"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn environments_and_required_keys() {
+        assert_eq!(
+            base().build().unwrap().base_url(),
+            "https://olympus-pg-uat.enkash.in/"
+        );
+        assert_eq!(
+            base()
+                .environment(Environment::parse("production").unwrap())
+                .build()
+                .unwrap()
+                .base_url(),
+            "https://olympus-pg.enkash.in/"
+        );
+        assert!(Environment::parse("staging").is_err());
+        assert_eq!(
+            Config::builder()
+                .secret_key("s")
+                .build()
+                .unwrap_err()
+                .field(),
+            Some("access_key")
+        );
+        assert_eq!(
+            Config::builder()
+                .access_key("a")
+                .secret_key("")
+                .build()
+                .unwrap_err()
+                .field(),
+            Some("secret_key")
+        );
+        assert_eq!(
+            base().max_retries(11).build().unwrap_err().field(),
+            Some("max_retries")
+        );
+        assert_eq!(
+            base()
+                .total_timeout(Duration::ZERO)
+                .build()
+                .unwrap_err()
+                .field(),
+            Some("total_timeout")
+        );
+    }
+
+    #[test]
+    fn user_agent_carries_version_and_suffix() {
+        let c = base()
+            .user_agent_suffix("enkash-python/0.1.0")
+            .build()
+            .unwrap();
+        assert!(c.user_agent().starts_with("enkash-rust/"));
+        assert!(c.user_agent().ends_with(" enkash-python/0.1.0"));
+    }
+
+    #[test]
+    fn base_url_path_prefix_is_kept() {
+        let c = base()
+            .base_url("http://127.0.0.1:9/gateway")
+            .build()
+            .unwrap();
+        assert_eq!(
+            c.url("/api/v0/payment/EK1").unwrap().as_str(),
+            "http://127.0.0.1:9/gateway/api/v0/payment/EK1"
+        );
+    }
+}

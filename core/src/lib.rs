@@ -26,6 +26,9 @@
 //!
 //! Every path and wire name lives in [`wire`], each with the EnKash page that documents it.
 
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
 mod auth;
 pub mod blocking;
 mod client;

@@ -87,7 +87,7 @@ impl RefundQuery {
 
 /// What a reconciliation lookup established.
 enum Lookup {
-    Found(Refund),
+    Found(Box<Refund>),
     /// The gateway positively said no refund with this `requestId` exists.
     Absent,
     /// Could not tell.
@@ -230,7 +230,7 @@ impl Client {
                         .await
                     {
                         Lookup::Found(refund) => {
-                            return check_same_refund(refund, requested, request_id)
+                            return check_same_refund(*refund, requested, request_id)
                         }
                         Lookup::Absent => (error, None, stale_connection),
                         Lookup::Unknown(lookup_error) => {
@@ -277,7 +277,7 @@ impl Client {
             .lookup_for_reconcile(transaction_id, request_id, deadline)
             .await
         {
-            Lookup::Found(refund) => check_same_refund(refund, requested, request_id),
+            Lookup::Found(refund) => check_same_refund(*refund, requested, request_id),
             Lookup::Absent => Err(Error::new(
                 ErrorKind::OutcomeUnknown,
                 "refund: the gateway reports this requestId as used, but no refund with it was found",
@@ -304,7 +304,7 @@ impl Client {
                     .enquire(path, transaction_id, request_id, deadline)
                     .await
                 {
-                    Ok(refund) => Lookup::Found(refund),
+                    Ok(refund) => Lookup::Found(Box::new(refund)),
                     Err(e)
                         if e.kind() == ErrorKind::NotFound
                             && e.response_code() == Some(wire::CODE_NOT_FOUND) =>

@@ -62,7 +62,7 @@ pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
     }
     if let Ok(secs) = v.parse::<f64>() {
         // Non-standard fractional seconds: only for delay text, never money.
-        if secs.is_finite() && secs >= 0.0 && secs < 86_400.0 {
+        if (0.0..86_400.0).contains(&secs) {
             return Some(Duration::from_secs_f64(secs));
         }
         return None;

@@ -153,6 +153,11 @@ impl MockServer {
         }
     }
 
+    /// Every token issued so far (for tests that check tokens never leak).
+    pub fn issued_tokens(&self) -> Vec<String> {
+        server::lock(&self.state).tokens.keys().cloned().collect()
+    }
+
     /// A copy of the journal.
     pub fn journal(&self) -> Journal {
         server::lock(&self.state).journal.clone()

@@ -127,6 +127,8 @@ pub enum FaultKind {
     ResetAfterCommit,
     /// Process (commit), then answer 200 with a truncated body.
     MalformedBody,
+    /// Answer `status` (default 200) with `body` verbatim, without processing.
+    CannedBody,
 }
 
 /// One fault rule: applies to requests of `route` ("*" = any API route).
@@ -156,6 +158,9 @@ pub struct FaultSpec {
     /// For `delay`.
     #[serde(default)]
     pub delay_ms: Option<u64>,
+    /// For `canned_body`.
+    #[serde(default)]
+    pub body: Option<String>,
 }
 
 /// The whole state to load, as scenarios give it.

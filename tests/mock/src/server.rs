@@ -296,7 +296,11 @@ fn do_refund(state: &mut State, headers: &HeaderMap, txn_id: &str, body: &[u8]) 
             "Transaction not found",
         );
     }
-    if orig.refund_of.is_some() || !matches!(orig.status.as_str(), "SUCCESS" | "PARTIALLY_REFUNDED")
+    if orig.refund_of.is_some()
+        || !matches!(
+            orig.status.as_str(),
+            "SUCCESS" | "PARTIALLY_REFUNDED" | "REFUNDED"
+        )
     {
         return fail(
             StatusCode::BAD_REQUEST,
@@ -479,6 +483,7 @@ fn body_fields(body: &[u8]) -> (Option<String>, Option<String>) {
 }
 
 /// Applies faults around one API call and records it in the journal.
+#[allow(clippy::too_many_arguments)]
 async fn api_call(
     app: Shared,
     kill: ConnKill,
@@ -523,6 +528,11 @@ async fn api_call(
             resp.headers_mut()
                 .insert("retry-after", secs.to_string().parse().expect("digits"));
             return resp;
+        }
+        Some(f) if f.kind == FaultKind::CannedBody => {
+            let status = StatusCode::from_u16(f.status.unwrap_or(200)).unwrap_or(StatusCode::OK);
+            record(status.as_u16(), kind);
+            return json_response(status, f.body.clone().unwrap_or_default());
         }
         Some(f) if f.kind == FaultKind::ResetBefore => {
             record(0, kind);

@@ -294,10 +294,11 @@ impl State {
 
     /// The status a transaction shows now (refunds move from pending to success after the delay).
     pub fn status_of(&self, t: &Txn) -> String {
-        if t.refund_of.is_some() && t.status == "PENDING_WITH_BANK" {
-            if now_ms() >= t.created_ms + self.pending_delay_ms() {
-                return "SUCCESS".to_owned();
-            }
+        if t.refund_of.is_some()
+            && t.status == "PENDING_WITH_BANK"
+            && now_ms() >= t.created_ms + self.pending_delay_ms()
+        {
+            return "SUCCESS".to_owned();
         }
         t.status.clone()
     }
