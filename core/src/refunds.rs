@@ -28,6 +28,10 @@ pub struct RefundOptions {
     pub request_id: Option<String>,
     /// Free-text reason.
     pub remarks: Option<String>,
+    /// Look the refund up before the first send, and send only if it provably does not exist.
+    /// Use it when resuming work that may already have been sent (after `OutcomeUnknown`, a crash,
+    /// or a re-run of a batch): it turns a retry into a safe one.
+    pub reconcile_first: bool,
 }
 
 impl RefundOptions {
@@ -43,6 +47,12 @@ impl RefundOptions {
     /// Sets the remarks (≤ 255 characters).
     pub fn remarks(mut self, remarks: impl Into<String>) -> RefundOptions {
         self.remarks = Some(remarks.into());
+        self
+    }
+    /// Looks the refund up before sending (see [`RefundOptions::reconcile_first`]); needs a
+    /// `request_id`.
+    pub fn reconcile_first(mut self, yes: bool) -> RefundOptions {
+        self.reconcile_first = yes;
         self
     }
 }
@@ -114,6 +124,12 @@ impl Client {
         if let Some(r) = &options.remarks {
             validate::remarks(r)?;
         }
+        if options.reconcile_first && options.request_id.is_none() {
+            return Err(Error::invalid(
+                "request_id",
+                "is required with reconcile_first (a new request id cannot have been sent before)",
+            ));
+        }
         let request_id = options
             .request_id
             .clone()
@@ -124,6 +140,7 @@ impl Client {
             amount,
             &request_id,
             options.remarks.as_deref(),
+            options.reconcile_first,
         )
         .instrument(span)
         .await
@@ -142,10 +159,33 @@ impl Client {
         amount: Amount,
         request_id: &str,
         remarks: Option<&str>,
+        reconcile_first: bool,
     ) -> Result<Refund, Error> {
         let inner = &self.inner;
         let config = inner.config();
         let deadline = Deadline::after(config.total_timeout);
+        if reconcile_first {
+            match self
+                .lookup_for_reconcile(transaction_id, request_id, deadline)
+                .await
+            {
+                Lookup::Found(refund) => {
+                    tracing::info!("refund already exists; not sending");
+                    return check_same_refund(*refund, amount.as_decimal(), request_id);
+                }
+                Lookup::Absent => {}
+                Lookup::Unknown(e) => {
+                    return Err(Error::new(
+                        ErrorKind::OutcomeUnknown,
+                        format!(
+                            "refund: could not check whether it already exists ({}); nothing sent",
+                            e.message()
+                        ),
+                    )
+                    .with_source(e))
+                }
+            }
+        }
         let amount_text = match config.amount_encoding {
             AmountEncoding::Number => amount.to_wire(),
             AmountEncoding::String => format!("\"{}\"", amount.to_wire()),
@@ -344,6 +384,25 @@ impl Client {
             None,
             None,
         ))
+    }
+
+    /// Looks a refund up by `requestId` and says whether it exists: `Ok(None)` only when the gateway
+    /// positively answers that no refund with this `requestId` exists (proof of absence);
+    /// any doubt is an error.
+    pub async fn find_refund(&self, query: &RefundQuery) -> Result<Option<Refund>, Error> {
+        query.validate()?;
+        if query.refund_transaction_id.is_some() {
+            return self.get_refund(query).await.map(Some);
+        }
+        let deadline = Deadline::after(self.config().total_timeout);
+        match self
+            .lookup_for_reconcile(&query.transaction_id, &query.request_id, deadline)
+            .await
+        {
+            Lookup::Found(r) => Ok(Some(*r)),
+            Lookup::Absent => Ok(None),
+            Lookup::Unknown(e) => Err(e.with_request_id(query.request_id.clone())),
+        }
     }
 
     /// Looks a refund up: by its refund transaction id when known (documented

@@ -356,3 +356,59 @@ async fn amounts_go_on_the_wire_as_exact_json_numbers() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconcile_first_never_resends_an_applied_refund() {
+    let mock = mock();
+    seed_txns(&mock, &[("EKRF1", "100")]);
+    let client = client(&mock);
+    let q = enkash::RefundQuery::new("EKRF1", "RF-1");
+    assert_eq!(client.find_refund(&q).await.unwrap(), None, "proven absent");
+    let opts = RefundOptions::new()
+        .request_id("RF-1")
+        .reconcile_first(true);
+    let first = client
+        .refund("EKRF1", Amount::parse("7").unwrap(), opts.clone())
+        .await
+        .unwrap();
+    let again = client
+        .refund("EKRF1", Amount::parse("7").unwrap(), opts)
+        .await
+        .unwrap();
+    assert_eq!(first.refund_transaction_id, again.refund_transaction_id);
+    let found = client.find_refund(&q).await.unwrap().unwrap();
+    assert_eq!(found.refund_transaction_id, first.refund_transaction_id);
+    let j = mock.journal();
+    assert_eq!(
+        j.count("refund"),
+        1,
+        "second call found it and sent nothing"
+    );
+    assert_eq!(j.refunds.len(), 1);
+    // Without a request id there is nothing to reconcile.
+    let err = client
+        .refund(
+            "EKRF1",
+            Amount::parse("1").unwrap(),
+            RefundOptions::new().reconcile_first(true),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.field(), Some("request_id"));
+    // When the lookup itself fails, nothing is sent.
+    let mut f = fault("refund_enquiry", FaultKind::HttpStatus);
+    f.times = Some(10);
+    mock.add_fault(f).unwrap();
+    let err = client
+        .refund(
+            "EKRF1",
+            Amount::parse("1").unwrap(),
+            RefundOptions::new()
+                .request_id("RF-2")
+                .reconcile_first(true),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown);
+    assert_eq!(mock.journal().count("refund"), 1);
+}

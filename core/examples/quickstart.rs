@@ -4,7 +4,7 @@
 //! `ENKASH_ENVIRONMENT`/`ENKASH_BASE_URL` say otherwise) on the transaction in
 //! `ENKASH_DEMO_TRANSACTION_ID`; otherwise starts the embedded simulator and seeds one.
 //!
-//! `cargo run -p enkash --example demo`
+//! `cargo run -p enkash --example quickstart`
 
 use std::time::Duration;
 
