@@ -1,0 +1,106 @@
+//! `enkash::Error` → the matching `enkash.*Error` exception (classes live in `enkash/_errors.py`).
+
+use std::error::Error as _;
+
+use enkash::ErrorKind;
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+
+/// The exception class name for each error kind: one class per kind.
+pub fn class_name(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::InvalidRequest => "InvalidRequestError",
+        ErrorKind::Configuration => "ConfigurationError",
+        ErrorKind::Authentication => "AuthenticationError",
+        ErrorKind::TransactionNotRefundable => "TransactionNotRefundableError",
+        ErrorKind::RefundExceedsAvailable => "RefundExceedsAvailableError",
+        ErrorKind::InsufficientBalance => "InsufficientBalanceError",
+        ErrorKind::BeneficiaryAccount => "BeneficiaryAccountError",
+        ErrorKind::RateLimited => "RateLimitError",
+        ErrorKind::NotFound => "NotFoundError",
+        ErrorKind::Api => "ApiError",
+        ErrorKind::Timeout => "TimeoutError",
+        ErrorKind::Network => "NetworkError",
+        ErrorKind::OutcomeUnknown => "OutcomeUnknownError",
+        ErrorKind::Decode => "DecodeError",
+        ErrorKind::Usage => "UsageError",
+        _ => "InternalError",
+    }
+}
+
+/// `[(code, class name)]` for every kind, so the Python side can check the mapping is complete.
+#[pyfunction]
+pub fn error_kinds() -> Vec<(&'static str, &'static str)> {
+    ErrorKind::ALL
+        .iter()
+        .map(|k| (k.code(), class_name(*k)))
+        .collect()
+}
+
+/// Panics inside the runtime, to prove a panic surfaces as `enkash.InternalError`.
+#[pyfunction]
+#[pyo3(name = "_trigger_internal_panic")]
+pub fn _trigger_internal_panic(py: Python<'_>) -> PyResult<()> {
+    crate::runtime::block_on(py, async {
+        #[allow(clippy::panic)]
+        if std::process::id() > 0 {
+            panic!("deliberate panic for the FFI-safety test");
+        }
+        Ok::<(), enkash::Error>(())
+    })
+}
+
+static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+
+fn errors_module(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
+    Ok(ERRORS
+        .get_or_try_init(py, || py.import("enkash._errors").map(Bound::unbind))?
+        .bind(py))
+}
+
+fn build(py: Python<'_>, e: &enkash::Error) -> PyResult<PyErr> {
+    let cls = errors_module(py)?.getattr(class_name(e.kind()))?;
+    let exc = cls.call1((e.to_string(),))?;
+    exc.setattr("code", e.kind_code())?;
+    exc.setattr("message", e.message())?;
+    exc.setattr("http_status", e.http_status())?;
+    exc.setattr("response_code", e.response_code())?;
+    exc.setattr("request_id", e.request_id())?;
+    exc.setattr("server_request_id", e.server_request_id())?;
+    exc.setattr("retryable", e.is_retryable())?;
+    exc.setattr("field", e.field())?;
+    exc.setattr("retry_after", e.retry_after().map(|d| d.as_secs_f64()))?;
+    let err = PyErr::from_value(exc);
+    if let Some(source) = e.source() {
+        let mut chain = source.to_string();
+        let mut cur = source.source();
+        while let Some(s) = cur {
+            chain.push_str(": ");
+            chain.push_str(&s.to_string());
+            cur = s.source();
+        }
+        err.set_cause(py, Some(PyRuntimeError::new_err(chain)));
+    }
+    Ok(err)
+}
+
+/// The Python exception for a core error.
+pub fn to_py_err(py: Python<'_>, e: enkash::Error) -> PyErr {
+    build(py, &e).unwrap_or_else(|import_failure| import_failure)
+}
+
+/// `enkash.InternalError(message)`.
+pub fn internal_error(message: &str) -> PyErr {
+    Python::attach(|py| {
+        to_py_err(
+            py,
+            enkash::Error::new(ErrorKind::Internal, message.to_owned()),
+        )
+    })
+}
+
+/// A `TypeError` that says what to pass instead.
+pub fn type_error(message: String) -> PyErr {
+    PyTypeError::new_err(message)
+}

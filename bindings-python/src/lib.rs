@@ -1,0 +1,39 @@
+//! `enkash._native`: the Python extension. Glue only — type conversion and error mapping;
+//! every rule lives in the `enkash` core crate.
+
+mod client;
+mod convert;
+mod errors;
+mod models;
+mod runtime;
+
+use pyo3::prelude::*;
+
+/// The native half of the `enkash` package (import `enkash`, not this).
+#[pymodule]
+#[pyo3(name = "_native")]
+fn enkash_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // The SDK's own logs (tracing → log) go to Python's `logging` under the "enkash" logger; other
+    // crates' records (reqwest, hyper) are not forwarded.
+    if let Ok(logger) = pyo3_log::Logger::new(m.py(), pyo3_log::Caching::LoggersAndLevels) {
+        let logger = logger
+            .filter(log::LevelFilter::Off)
+            .filter_target("enkash".to_owned(), log::LevelFilter::Trace);
+        if log::set_boxed_logger(Box::new(runtime::GuardedLogger(logger))).is_ok() {
+            log::set_max_level(log::LevelFilter::Trace);
+        }
+    }
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<client::Client>()?;
+    m.add_class::<client::AsyncClient>()?;
+    m.add_class::<models::Refund>()?;
+    m.add_class::<models::Transaction>()?;
+    m.add_class::<models::Order>()?;
+    m.add_class::<models::PaymentNotification>()?;
+    m.add_class::<models::TokenInfo>()?;
+    m.add_function(wrap_pyfunction!(models::parse_payment_notification, m)?)?;
+    m.add_function(wrap_pyfunction!(errors::error_kinds, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::_shutdown, m)?)?;
+    m.add_function(wrap_pyfunction!(errors::_trigger_internal_panic, m)?)?;
+    Ok(())
+}

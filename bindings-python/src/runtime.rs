@@ -1,0 +1,224 @@
+//! The tokio runtime the extension runs on: one per process, rebuilt in a forked child
+//! (a runtime's threads do not survive `fork()`), and stopped at interpreter exit.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::FutureExt;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::PyCFunction;
+use tokio::runtime::Runtime;
+
+use crate::errors::{internal_error, to_py_err};
+
+static RUNTIME: Mutex<Option<(u32, Arc<Runtime>)>> = Mutex::new(None);
+
+/// Set by the `atexit` hook: from then on no runtime thread may touch the interpreter.
+static SHUTTING_DOWN: AtomicBool = AtomicBool::new(false);
+/// Runtime threads currently inside the interpreter (completing a future, logging).
+static IN_PYTHON: AtomicUsize = AtomicUsize::new(0);
+
+/// Permission for a runtime thread to enter the interpreter; `None` once shutdown began.
+pub struct PythonEntry(());
+
+impl PythonEntry {
+    pub fn acquire() -> Option<PythonEntry> {
+        if SHUTTING_DOWN.load(Ordering::SeqCst) {
+            return None;
+        }
+        IN_PYTHON.fetch_add(1, Ordering::SeqCst);
+        if SHUTTING_DOWN.load(Ordering::SeqCst) {
+            IN_PYTHON.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        Some(PythonEntry(()))
+    }
+}
+
+impl Drop for PythonEntry {
+    fn drop(&mut self) {
+        IN_PYTHON.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Forwards the SDK's log records to Python `logging` (pyo3-log) only while entry is allowed.
+pub struct GuardedLogger(pub pyo3_log::Logger);
+
+impl log::Log for GuardedLogger {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        match PythonEntry::acquire() {
+            Some(_entry) => self.0.enabled(metadata),
+            None => false,
+        }
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        if let Some(_entry) = PythonEntry::acquire() {
+            self.0.log(record);
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+/// Called at interpreter exit (registered with `atexit` by `enkash/__init__.py`): stops log
+/// forwarding and the runtime before finalization, so no Rust thread enters a finalizing
+/// interpreter (CPython would kill such a thread mid-unwind and abort the process).
+#[pyfunction]
+#[pyo3(name = "_shutdown")]
+pub fn _shutdown(py: Python<'_>) {
+    SHUTTING_DOWN.store(true, Ordering::SeqCst);
+    log::set_max_level(log::LevelFilter::Off);
+    // atexit runs before CPython marks itself finalizing: threads already inside may still take
+    // the GIL and finish. Wait for them with the GIL released (bounded, never a hang at exit).
+    py.detach(|| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while IN_PYTHON.load(Ordering::SeqCst) > 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    });
+    let taken = RUNTIME.lock().unwrap_or_else(|p| p.into_inner()).take();
+    if let Some((owner, rt)) = taken {
+        match Arc::try_unwrap(rt) {
+            Ok(rt) if owner == std::process::id() => rt.shutdown_background(),
+            // Still referenced by a call in flight, or inherited through fork: leave it be.
+            Ok(rt) => std::mem::forget(rt),
+            Err(shared) => std::mem::forget(shared),
+        }
+    }
+}
+
+/// This process's runtime (a new one after `fork()`; the parent's is leaked, never dropped).
+pub fn runtime() -> PyResult<Arc<Runtime>> {
+    if SHUTTING_DOWN.load(Ordering::SeqCst) {
+        return Err(pyo3::exceptions::PyRuntimeError::new_err(
+            "enkash: the interpreter is shutting down",
+        ));
+    }
+    let pid = std::process::id();
+    let mut slot = RUNTIME.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((owner, rt)) = slot.as_ref() {
+        if *owner == pid {
+            return Ok(rt.clone());
+        }
+    }
+    if let Some(stale) = slot.take() {
+        // Its worker threads do not exist in this child: dropping it would wait for them.
+        std::mem::forget(stale);
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("enkash-py")
+        .enable_all()
+        .build()
+        .map_err(|e| internal_error(&format!("cannot start the runtime: {e}")))?;
+    let rt = Arc::new(rt);
+    *slot = Some((pid, rt.clone()));
+    Ok(rt)
+}
+
+/// Runs `fut` with the GIL released, waking every 100 ms to honour Ctrl-C (KeyboardInterrupt).
+/// A panic inside becomes `enkash.InternalError`, never a crash.
+pub fn block_on<T, F>(py: Python<'_>, fut: F) -> PyResult<T>
+where
+    F: Future<Output = Result<T, enkash::Error>> + Send,
+    T: Send,
+{
+    let rt = runtime()?;
+    let outcome = py.detach(|| {
+        std::panic::catch_unwind(AssertUnwindSafe(|| {
+            rt.block_on(async {
+                let mut fut = std::pin::pin!(fut);
+                let mut tick = tokio::time::interval(Duration::from_millis(100));
+                tick.tick().await;
+                loop {
+                    tokio::select! {
+                        r = &mut fut => break Ok(r),
+                        _ = tick.tick() => {
+                            if let Err(e) = Python::attach(|py| py.check_signals()) {
+                                break Err(e);
+                            }
+                        }
+                    }
+                }
+            })
+        }))
+    });
+    match outcome {
+        Ok(Ok(Ok(v))) => Ok(v),
+        Ok(Ok(Err(e))) => Err(Python::attach(|py| to_py_err(py, e))),
+        Ok(Err(signal)) => Err(signal),
+        Err(_) => Err(internal_error("a panic inside the enkash core was caught")),
+    }
+}
+
+static AIO: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+
+fn aio(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
+    Ok(AIO
+        .get_or_try_init(py, || py.import("enkash._aio").map(Bound::unbind))?
+        .bind(py))
+}
+
+/// Starts `fut` on the runtime and returns an `asyncio.Future` of the running loop for it.
+/// Cancelling that future (e.g. cancelling the awaiting task) aborts the Rust work.
+pub fn spawn_async<'py, T, F, C>(py: Python<'py>, fut: F, convert: C) -> PyResult<Bound<'py, PyAny>>
+where
+    F: Future<Output = Result<T, enkash::Error>> + Send + 'static,
+    T: Send + 'static,
+    C: FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>> + Send + 'static,
+{
+    let rt = runtime()?;
+    let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
+    let py_future = event_loop.call_method0("create_future")?;
+    let future_ref = py_future.clone().unbind();
+    let loop_ref = event_loop.clone().unbind();
+    let task = rt.spawn(async move {
+        let result = AssertUnwindSafe(fut).catch_unwind().await;
+        let Some(_entry) = PythonEntry::acquire() else {
+            return; // the interpreter is exiting: nobody is waiting for this result
+        };
+        // `try_attach`: never enter an interpreter that is finalizing.
+        let _ = Python::try_attach(|py| {
+            let (setter, value) = match result {
+                Ok(Ok(v)) => match convert(py, v) {
+                    Ok(obj) => ("set_result", obj),
+                    Err(e) => ("set_exception", e.into_value(py).into_any()),
+                },
+                Ok(Err(e)) => ("set_exception", to_py_err(py, e).into_value(py).into_any()),
+                Err(_) => (
+                    "set_exception",
+                    internal_error("a panic inside the enkash core was caught")
+                        .into_value(py)
+                        .into_any(),
+                ),
+            };
+            let deliver = || -> PyResult<()> {
+                let helper = aio(py)?.getattr(setter)?;
+                loop_ref
+                    .bind(py)
+                    .call_method1("call_soon_threadsafe", (helper, future_ref.bind(py), value))?;
+                Ok(())
+            };
+            // The loop may be closed already; nobody is waiting then.
+            let _ = deliver();
+        });
+    });
+    let abort = task.abort_handle();
+    let on_done = PyCFunction::new_closure(py, None, None, move |args, _kwargs| {
+        let cancelled = args
+            .get_item(0)
+            .and_then(|f| f.call_method0("cancelled"))
+            .and_then(|c| c.is_truthy())
+            .unwrap_or(false);
+        if cancelled {
+            abort.abort();
+        }
+    })?;
+    py_future.call_method1("add_done_callback", (on_done,))?;
+    Ok(py_future)
+}
