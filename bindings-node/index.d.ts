@@ -1,0 +1,119 @@
+// Public types of the `enkash` package. Result shapes come from the napi-generated native.d.ts.
+import type { Refund, Transaction, Order, TokenInfo, PaymentNotification } from './native'
+
+export type { Refund, Transaction, Order, TokenInfo, PaymentNotification }
+
+/** Options of `new Client(...)`; durations in milliseconds. */
+export interface ClientOptions {
+  accessKey?: string
+  secretKey?: string
+  /** 'uat' (default) or 'production'. */
+  environment?: 'uat' | 'production'
+  /** Any base URL; plain http:// only for loopback hosts. */
+  baseUrl?: string
+  /** Time for one call including retries (default 60000). */
+  timeoutMs?: number
+  connectTimeoutMs?: number
+  /** Time for one HTTP attempt (default 30000). */
+  requestTimeoutMs?: number
+  /** Retries after the first attempt (default 2). */
+  maxRetries?: number
+  initialBackoffMs?: number
+  maxBackoffMs?: number
+  maxRetryAfterMs?: number
+  proxy?: string
+  extraRootCaPem?: string
+  userAgentSuffix?: string
+  tokenRefreshSkewMs?: number
+  refundLookup?: 'enquiry' | 'transaction_status_only'
+  refundEnquiryPath?: string
+  merchantAccessKey?: string
+}
+
+export interface RefundOptions {
+  /** Idempotency key; generated when absent. Reuse it to retry the same refund safely. */
+  requestId?: string
+  remarks?: string
+  /** Look the refund up first and send only if it provably does not exist. */
+  reconcileFirst?: boolean
+}
+
+export interface LookupOptions {
+  refundTransactionId?: string
+  /** For waitForRefund (default 60000). */
+  timeoutMs?: number
+}
+
+/** A decimal string like '100.50', or a number exactly representable with 2 decimals (100, 99.5). */
+export type AmountInput = string | number
+
+export class Client {
+  constructor(options?: ClientOptions)
+  static fromEnv(options?: ClientOptions): Client
+  readonly baseUrl: string
+  readonly closed: boolean
+  /** Refunds `amount` of the successful payment `transactionId`, exactly once. */
+  refund(transactionId: string, amount: AmountInput, options?: RefundOptions): Promise<Refund>
+  getRefund(transactionId: string, requestId: string, options?: LookupOptions): Promise<Refund>
+  /** The refund, or null only when the gateway proves it does not exist. */
+  findRefund(transactionId: string, requestId: string, options?: LookupOptions): Promise<Refund | null>
+  waitForRefund(transactionId: string, requestId: string, options?: LookupOptions): Promise<Refund>
+  getTransaction(transactionId: string): Promise<Transaction>
+  getOrder(orderId: string): Promise<Order>
+  checkToken(): Promise<TokenInfo>
+  close(): Promise<void>
+  toJSON(): { baseUrl: string; closed: boolean }
+}
+
+export function parsePaymentNotification(body: Buffer | Uint8Array | string): PaymentNotification
+
+export type ErrorCode =
+  | 'invalid_request'
+  | 'configuration'
+  | 'authentication'
+  | 'transaction_not_refundable'
+  | 'refund_exceeds_available'
+  | 'insufficient_balance'
+  | 'beneficiary_account'
+  | 'rate_limited'
+  | 'not_found'
+  | 'api_error'
+  | 'timeout'
+  | 'network'
+  | 'outcome_unknown'
+  | 'decode'
+  | 'usage'
+  | 'internal'
+
+/** Base class of every SDK error; every field is present (null when not applicable). */
+export class EnkashError extends Error {
+  readonly code: ErrorCode
+  readonly httpStatus: number | null
+  readonly responseCode: number | null
+  /** The refund's requestId (idempotency key) when the error concerns a refund. */
+  readonly requestId: string | null
+  readonly serverRequestId: string | null
+  readonly retryable: boolean
+  /** For InvalidRequestError: the field that broke a rule. */
+  readonly field: string | null
+  readonly retryAfterMs: number | null
+  readonly cause: Error | null
+}
+export class InvalidRequestError extends EnkashError {}
+export class ConfigurationError extends EnkashError {}
+export class AuthenticationError extends EnkashError {}
+export class TransactionNotRefundableError extends EnkashError {}
+export class RefundExceedsAvailableError extends EnkashError {}
+export class InsufficientBalanceError extends EnkashError {}
+/** The customer's account is inactive or frozen: collect an alternate account. */
+export class BeneficiaryAccountError extends EnkashError {}
+export class RateLimitError extends EnkashError {}
+export class NotFoundError extends EnkashError {}
+export class ApiError extends EnkashError {}
+export class TimeoutError extends EnkashError {}
+export class NetworkError extends EnkashError {}
+/** The refund may or may not have been applied: reconcile with `requestId`. */
+export class OutcomeUnknownError extends EnkashError {}
+export class DecodeError extends EnkashError {}
+export class UsageError extends EnkashError {}
+export class InternalError extends EnkashError {}

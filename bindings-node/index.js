@@ -1,0 +1,203 @@
+'use strict'
+// The public `enkash` module: a thin wrapper over the napi addon (native.js). It converts native
+// error records into real Error subclasses (one per core error kind) and checks argument types.
+// Every business rule lives in the Rust core.
+
+const util = require('node:util')
+const native = require('./native.js')
+
+/** Base class of every error the SDK raises. */
+class EnkashError extends Error {
+  constructor(info) {
+    super(info.message, { cause: info.cause ? new Error(info.cause) : null })
+    this.name = new.target.name
+    this.code = info.code
+    this.httpStatus = info.httpStatus ?? null
+    this.responseCode = info.responseCode ?? null
+    this.requestId = info.requestId ?? null
+    this.serverRequestId = info.serverRequestId ?? null
+    this.retryable = Boolean(info.retryable)
+    this.field = info.field ?? null
+    this.retryAfterMs = info.retryAfterMs ?? null
+  }
+}
+
+const errorClasses = { EnkashError }
+for (const name of [
+  'InvalidRequestError',
+  'ConfigurationError',
+  'AuthenticationError',
+  'TransactionNotRefundableError',
+  'RefundExceedsAvailableError',
+  'InsufficientBalanceError',
+  'BeneficiaryAccountError',
+  'RateLimitError',
+  'NotFoundError',
+  'ApiError',
+  'TimeoutError',
+  'NetworkError',
+  'OutcomeUnknownError',
+  'DecodeError',
+  'UsageError',
+  'InternalError',
+]) {
+  // A named class per kind, so `instanceof` and `err.name` work.
+  errorClasses[name] = { [name]: class extends EnkashError {} }[name]
+}
+
+function toError(info) {
+  const Cls = errorClasses[info.name] || errorClasses.InternalError
+  return new Cls(info)
+}
+
+function unwrap(outcome) {
+  if (outcome.error) throw toError(outcome.error)
+  return outcome.value == null ? null : Object.freeze(outcome.value)
+}
+
+function requireString(name, value) {
+  if (typeof value !== 'string') {
+    throw new TypeError(`${name} must be a string, got ${value === null ? 'null' : typeof value}`)
+  }
+}
+
+function checkAmount(amount) {
+  if (typeof amount === 'string' || typeof amount === 'number') return
+  if (typeof amount === 'bigint') {
+    throw new TypeError(
+      "amount must be a decimal string like '100.50' or a number; a bigint is ambiguous (rupees or paise?)",
+    )
+  }
+  throw new TypeError(`amount must be a decimal string like '100.50' or a number, got ${amount === null ? 'null' : typeof amount}`)
+}
+
+const CLIENT_OPTIONS = new Set([
+  'accessKey', 'secretKey', 'environment', 'baseUrl', 'timeoutMs', 'connectTimeoutMs',
+  'requestTimeoutMs', 'maxRetries', 'initialBackoffMs', 'maxBackoffMs', 'maxRetryAfterMs', 'proxy',
+  'extraRootCaPem', 'userAgentSuffix', 'tokenRefreshSkewMs', 'refundLookup', 'refundEnquiryPath',
+  'merchantAccessKey',
+])
+
+function checkOptions(kind, options, allowed) {
+  if (options === undefined || options === null) return {}
+  if (typeof options !== 'object' || Array.isArray(options)) throw new TypeError(`${kind} must be an object`)
+  for (const key of Object.keys(options)) {
+    if (!allowed.has(key)) throw new TypeError(`unknown ${kind} key '${key}'; expected one of ${[...allowed].join(', ')}`)
+  }
+  const clean = {}
+  for (const [k, v] of Object.entries(options)) if (v !== undefined && v !== null) clean[k] = v
+  return clean
+}
+
+const REFUND_OPTIONS = new Set(['requestId', 'remarks', 'reconcileFirst'])
+const LOOKUP_OPTIONS = new Set(['refundTransactionId', 'timeoutMs'])
+
+/** The EnKash client. Owns its connection pool and token cache; methods return Promises. */
+class Client {
+  #native
+
+  constructor(options) {
+    const opts = checkOptions('client option', options, CLIENT_OPTIONS)
+    this.#native = new native.NativeClient(Object.assign({}, opts, { fromEnv: Client.#fromEnv }))
+    const err = this.#native.configError
+    if (err) throw toError(err)
+  }
+
+  static #fromEnv = false
+
+  /** A client from ENKASH_ACCESS_KEY / ENKASH_SECRET_KEY / ENKASH_BASE_URL / ENKASH_ENVIRONMENT. */
+  static fromEnv(options) {
+    Client.#fromEnv = true
+    try {
+      return new Client(options)
+    } finally {
+      Client.#fromEnv = false
+    }
+  }
+
+  get baseUrl() {
+    return this.#native.baseUrl
+  }
+
+  get closed() {
+    return this.#native.closed
+  }
+
+  async refund(transactionId, amount, options) {
+    requireString('transactionId', transactionId)
+    checkAmount(amount)
+    const o = checkOptions('refund option', options, REFUND_OPTIONS)
+    return unwrap(await this.#native.refund(transactionId, amount, o))
+  }
+
+  async getRefund(transactionId, requestId, options) {
+    requireString('transactionId', transactionId)
+    requireString('requestId', requestId)
+    const o = checkOptions('lookup option', options, LOOKUP_OPTIONS)
+    return unwrap(await this.#native.getRefund(transactionId, requestId, o.refundTransactionId))
+  }
+
+  async findRefund(transactionId, requestId, options) {
+    requireString('transactionId', transactionId)
+    requireString('requestId', requestId)
+    const o = checkOptions('lookup option', options, LOOKUP_OPTIONS)
+    return unwrap(await this.#native.findRefund(transactionId, requestId, o.refundTransactionId))
+  }
+
+  async waitForRefund(transactionId, requestId, options) {
+    requireString('transactionId', transactionId)
+    requireString('requestId', requestId)
+    const o = checkOptions('lookup option', options, LOOKUP_OPTIONS)
+    return unwrap(await this.#native.waitForRefund(transactionId, requestId, o.refundTransactionId, o.timeoutMs))
+  }
+
+  async getTransaction(transactionId) {
+    requireString('transactionId', transactionId)
+    return unwrap(await this.#native.getTransaction(transactionId))
+  }
+
+  async getOrder(orderId) {
+    requireString('orderId', orderId)
+    return unwrap(await this.#native.getOrder(orderId))
+  }
+
+  async checkToken() {
+    return unwrap(await this.#native.checkToken())
+  }
+
+  /** Releases the connection pool; later calls reject with UsageError. */
+  async close() {
+    this.#native.close()
+  }
+
+  toJSON() {
+    return { baseUrl: this.baseUrl, closed: this.closed }
+  }
+
+  [util.inspect.custom]() {
+    return `Client { baseUrl: ${JSON.stringify(this.baseUrl)}${this.closed ? ', closed' : ''} }`
+  }
+}
+
+/** Parses a Payment Notify body (the raw bytes received) leniently. */
+function parsePaymentNotification(body) {
+  let bytes = body
+  if (typeof body === 'string') bytes = Buffer.from(body, 'utf8')
+  else if (body instanceof Uint8Array && !Buffer.isBuffer(body)) bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+  if (!Buffer.isBuffer(bytes)) throw new TypeError('body must be a Buffer, Uint8Array or string')
+  const value = unwrap(native.parsePaymentNotification(bytes))
+  // The payment token is a secret: keep it out of inspection and JSON.
+  const token = value.paymentToken
+  const copy = Object.assign({}, value)
+  delete copy.paymentToken
+  Object.defineProperty(copy, 'paymentToken', { value: token, enumerable: false })
+  return Object.freeze(copy)
+}
+
+module.exports = {
+  Client,
+  parsePaymentNotification,
+  ...errorClasses,
+  /** @internal for tests */
+  _native: { errorKinds: native.errorKinds, triggerInternalPanic: async () => unwrap(await native.triggerInternalPanic()) },
+}
