@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test of the project on a fresh machine: formatting, lints, the Rust core and
-# simulator, and (as they land) each language binding against the shared scenario manifest.
-# Installs what it needs by itself. Usage: ./scripts/test-all.sh
+# Runs every test of the project on a fresh machine: formatting, lints, the Rust core, simulator
+# and CLI, then each language binding against the shared scenario manifest, from release artifacts
+# built once. Installs what it needs by itself. Ends with one "N passed, N failed" line.
+# Usage: ./scripts/test-all.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -13,6 +14,13 @@ export ENKASH_SHARED_DIR="${ENKASH_SHARED_DIR:-$ROOT/../shared}"
 
 step() { printf '\n==> %s\n' "$*"; }
 SECONDS=0
+LOGS="$CARGO_TARGET_DIR/test-logs"
+rm -rf "$LOGS" && mkdir -p "$LOGS"
+SWIFT_ROOT=""
+cleanup() {
+  if [ -n "$SWIFT_ROOT" ]; then umount "$SWIFT_ROOT/proc" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -20,7 +28,111 @@ cargo fmt --all -- --check
 step "cargo clippy (all targets, -D warnings)"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "cargo test (Rust core + simulator + scenario manifest)"
-cargo test --workspace
+step "cargo test (Rust core, simulator, CLI, scenario manifest)"
+cargo test --workspace 2>&1 | tee "$LOGS/cargo.log"
 
+step "cargo build (debug: simulator for the binding suites, CLI, uniffi-bindgen)"
+cargo build --workspace --bins
+cargo build -p enkash-uniffi --features bindgen --bin uniffi-bindgen
+DEBUG_DIR="$CARGO_TARGET_DIR/$CARGO_BUILD_TARGET/debug"
+MOCK_BIN="$DEBUG_DIR/enkash-mock"
+export ENKASH_MOCK_BIN="$MOCK_BIN"
+
+# ---------------------------------------------------------------- Python
+step "python: tools venv (maturin, pytest, mypy)"
+PYTHON="${PYTHON:-python3}"
+TOOLS="$CARGO_TARGET_DIR/venv-tools"
+[ -x "$TOOLS/bin/python" ] || "$PYTHON" -m venv "$TOOLS"
+"$TOOLS/bin/pip" install -q --disable-pip-version-check "maturin>=1.9,<2" "pytest>=8" "mypy>=1.11" "typing_extensions>=4.15"
+
+step "python: maturin build --release (abi3 wheel)"
+rm -rf "$CARGO_TARGET_DIR/wheels"
+"$TOOLS/bin/maturin" build --release -m bindings-python/Cargo.toml --out "$CARGO_TARGET_DIR/wheels"
+WHEEL=$(ls "$CARGO_TARGET_DIR"/wheels/enkash-*.whl)
+
+step "python: fresh venv, pip install the wheel, pytest"
+VENV="$CARGO_TARGET_DIR/venv-wheel"
+rm -rf "$VENV" && "$PYTHON" -m venv "$VENV"
+"$VENV/bin/pip" install -q --disable-pip-version-check "$WHEEL" "pytest>=8" "mypy>=1.11" "typing_extensions>=4.15"
+(cd bindings-python && "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests) 2>&1 | tee "$LOGS/pytest.log"
+
+step "python: mypy --strict (examples, tests) and stubtest"
+(cd bindings-python && "$VENV/bin/python" -m mypy --strict --cache-dir=/dev/null examples tests)
+(cd "$CARGO_TARGET_DIR" && "$VENV/bin/python" -m mypy.stubtest --mypy-config-file /dev/null enkash)
+
+# ---------------------------------------------------------------- Node
+step "node: npm ci, napi build --release, npm pack"
+NPM_OUT="$CARGO_TARGET_DIR/npm"
+rm -rf "$NPM_OUT" && mkdir -p "$NPM_OUT"
+(cd bindings-node \
+  && npm ci --no-audit --no-fund --loglevel=error \
+  && npx napi build --platform --release --strip --js native.js --dts native.d.ts \
+  && npm pack --silent --pack-destination "$NPM_OUT")
+TARBALL=$(ls "$NPM_OUT"/enkash-*.tgz)
+
+step "node: fresh folder, npm install the tarball, node:test suites, tsc --strict"
+FRESH="$NPM_OUT/fresh"
+mkdir -p "$FRESH" && cp -r bindings-node/test bindings-node/examples "$FRESH/"
+(cd "$FRESH" \
+  && npm init -y >/dev/null \
+  && npm install --no-audit --no-fund --loglevel=error "$TARBALL" typescript@~5.9.0 @types/node@^20.19.0 \
+  && ENKASH_REPO_ROOT="$ROOT" node --test --test-concurrency=1 test/ 2>&1 | tee "$LOGS/node.log" \
+  && npx tsc -p examples/tsconfig.json)
+
+# ---------------------------------------------------------------- Kotlin and Swift (uniffi)
+step "uniffi: release library, then Kotlin + Swift sources (uniffi-bindgen, library mode)"
+cargo build --release -p enkash-uniffi --lib
+UNIFFI_LIB_DIR="$CARGO_TARGET_DIR/$CARGO_BUILD_TARGET/release"
+GEN="$CARGO_TARGET_DIR/uniffi-generated"
+rm -rf "$GEN"
+"$DEBUG_DIR/uniffi-bindgen" generate --no-format --language kotlin --language swift \
+  --out-dir "$GEN" "$UNIFFI_LIB_DIR/libenkash_uniffi.so"
+
+step "kotlin: mvn test (kotlin-maven-plugin, JNA, coroutines, JUnit 5)"
+KGEN=bindings-kotlin/kotlin/target/generated-sources/uniffi
+rm -rf "$KGEN" && mkdir -p "$KGEN" && cp -r "$GEN/com" "$KGEN/"
+rm -rf bindings-kotlin/kotlin/target/surefire-reports
+(cd bindings-kotlin/kotlin && mvn -B -q test -Denkash.lib.dir="$UNIFFI_LIB_DIR" -Denkash.mock.bin="$MOCK_BIN")
+read -r kt_tests kt_fail < <(cat bindings-kotlin/kotlin/target/surefire-reports/TEST-*.xml \
+  | awk 'match($0, /<testsuite [^>]*>/) { h = substr($0, RSTART, RLENGTH)
+      if (match(h, / tests="[0-9]+"/)) t += substr(h, RSTART + 8, RLENGTH - 9)
+      if (match(h, / failures="[0-9]+"/)) f += substr(h, RSTART + 11, RLENGTH - 12)
+      if (match(h, / errors="[0-9]+"/)) f += substr(h, RSTART + 9, RLENGTH - 10) }
+    END { print t + 0, f + 0 }')
+echo "kotlin: $((kt_tests - kt_fail)) passed, $kt_fail failed" | tee "$LOGS/kotlin.log"
+
+step "swift: Debian 13 chroot with swiftlang (cached), swift test (XCTest)"
+SWIFT_ROOT=$(./scripts/setup-swift.sh | tail -n 1)
+# Copy (never mount) what the Swift suite needs into the chroot; .build stays cached there.
+W="$SWIFT_ROOT/work/enkash"
+mkdir -p "$W/swift" "$W/lib" "$W/bin"
+rm -rf "$W/swift/Sources" "$W/swift/Tests" "$W/scenarios"
+cp -r bindings-kotlin/swift/Package.swift bindings-kotlin/swift/Sources bindings-kotlin/swift/Tests "$W/swift/"
+cp "$GEN/Enkash.swift" "$W/swift/Sources/Enkash/Enkash.swift"
+cp "$GEN/EnkashFFI.h" "$W/swift/Sources/EnkashFFI/EnkashFFI.h"
+cp "$GEN/EnkashFFI.modulemap" "$W/swift/Sources/EnkashFFI/module.modulemap"
+cp "$UNIFFI_LIB_DIR/libenkash_uniffi.so" "$W/lib/"
+cp "$MOCK_BIN" "$W/bin/enkash-mock"
+cp -r tests/scenarios "$W/scenarios"
+mountpoint -q "$SWIFT_ROOT/proc" || mount -t proc proc "$SWIFT_ROOT/proc"
+chroot "$SWIFT_ROOT" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/root \
+  ENKASH_LIB_DIR=/work/enkash/lib ENKASH_MOCK_BIN=/work/enkash/bin/enkash-mock \
+  ENKASH_SCENARIOS=/work/enkash/scenarios \
+  /bin/bash -c "cd /work/enkash/swift && swift test --disable-swift-testing" 2>&1 | tee "$LOGS/swift.log"
+cleanup; SWIFT_ROOT=""
+
+# ---------------------------------------------------------------- totals
+step "totals"
+# Each runner's own closing lines, added up.
+read -r rust_pass rust_fail < <(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } } END { print p + 0, f + 0 }' "$LOGS/cargo.log")
+read -r py_pass py_fail < <(awk '/ (passed|failed)/ { p = 0; f = 0; for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p = $i; if ($(i+1) ~ /^failed/) f = $i } lp = p; lf = f } END { print lp + 0, lf + 0 }' "$LOGS/pytest.log")
+read -r node_pass node_fail < <(awk '/^# pass / { p += $3 } /^# fail / { f += $3 } END { print p + 0, f + 0 }' "$LOGS/node.log")
+read -r sw_tests sw_fail < <(awk "/Test Suite 'All tests'/ { grab = 1; next } grab && /Executed/ { t = \$2; f = \$5; grab = 0 } END { print t + 0, f + 0 }" "$LOGS/swift.log")
+printf 'rust %s/%s, python %s/%s, node %s/%s, kotlin %s/%s, swift %s/%s (passed/failed)\n' \
+  "$rust_pass" "$rust_fail" "$py_pass" "$py_fail" "$node_pass" "$node_fail" \
+  "$((kt_tests - kt_fail))" "$kt_fail" "$((sw_tests - sw_fail))" "$sw_fail"
+total_pass=$((rust_pass + py_pass + node_pass + kt_tests - kt_fail + sw_tests - sw_fail))
+total_fail=$((rust_fail + py_fail + node_fail + kt_fail + sw_fail))
 step "done in ${SECONDS}s"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

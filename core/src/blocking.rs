@@ -24,6 +24,7 @@ use crate::refunds::{RefundOptions, RefundQuery};
 #[derive(Clone)]
 pub struct Client {
     inner: crate::Client,
+    handle: tokio::runtime::Handle,
     runtime: Arc<RuntimeHolder>,
 }
 
@@ -63,6 +64,7 @@ impl Client {
         };
         Ok(Client {
             inner,
+            handle: runtime.handle().clone(),
             runtime: Arc::new(RuntimeHolder(Some(runtime))),
         })
     }
@@ -75,6 +77,12 @@ impl Client {
     /// The async client inside (shares pool and token cache).
     pub fn async_client(&self) -> &crate::Client {
         &self.inner
+    }
+
+    /// A handle to the runtime this client owns, to run the async client's futures on it
+    /// (bindings await them from their own executors).
+    pub fn runtime_handle(&self) -> tokio::runtime::Handle {
+        self.handle.clone()
     }
 
     /// The configuration.

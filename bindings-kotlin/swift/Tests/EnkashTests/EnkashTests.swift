@@ -1,0 +1,166 @@
+import XCTest
+import Foundation
+@testable import Enkash
+
+final class ScenarioTests: XCTestCase {
+    /// The shared scenario manifest (tests/scenarios/*.json), run through the Swift binding.
+    func testSharedScenarioManifest() async throws {
+        let dir = URL(fileURLWithPath: ProcessInfo.processInfo.environment["ENKASH_SCENARIOS"] ?? "../../tests/scenarios")
+        let files = try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }
+        XCTAssertGreaterThanOrEqual(files.count, 20)
+        let sim = try Simulator()
+        for file in files {
+            let sc = try JSONSerialization.jsonObject(with: try Data(contentsOf: file)) as! [String: Any]
+            try await run(sc, name: file.deletingPathExtension().lastPathComponent, sim: sim)
+        }
+    }
+
+    private func refundDict(_ r: Refund) -> [String: Any?] {
+        ["request_id": r.requestId, "transaction_id": r.transactionId, "refund_transaction_id": r.refundTransactionId,
+         "amount": r.amount.enkashPlainString, "status": "\(r.status)".lowercased(), "raw_status": r.rawStatus]
+    }
+
+    private func call(_ c: EnkashClient, _ name: String, _ a: [String: Any]) async throws -> [String: Any?] {
+        let s = { (k: String) in a[k] as? String }
+        switch name {
+        case "refund":
+            return refundDict(try await c.refund(transactionId: s("transaction_id")!, amount: try parseAmount(text: s("amount")!), requestId: s("request_id"), remarks: s("remarks"), reconcileFirst: false))
+        case "get_refund":
+            return refundDict(try await c.getRefund(transactionId: s("transaction_id")!, requestId: s("request_id")!, refundTransactionId: s("refund_transaction_id")))
+        case "wait_for_refund":
+            return refundDict(try await c.waitForRefund(transactionId: s("transaction_id")!, requestId: s("request_id")!, refundTransactionId: s("refund_transaction_id"), timeoutMs: UInt64(a["timeout_ms"] as? Int ?? 10000)))
+        case "get_transaction":
+            let t = try await c.getTransaction(transactionId: s("transaction_id")!)
+            return ["transaction_id": t.transactionId, "status": t.status, "amount": t.amount?.enkashPlainString, "payment_mode": t.paymentMode]
+        case "get_order":
+            let o = try await c.getOrder(orderId: s("order_id")!)
+            return ["order_id": o.orderId, "status": o.status, "amount": o.amount?.enkashPlainString]
+        case "parse_payment_notification":
+            let n = try parsePaymentNotification(body: Data(s("body")!.utf8))
+            return ["transaction_id": n.transactionId, "order_id": n.orderId, "status": n.status, "order_status": n.orderStatus,
+                    "amount": n.amount?.enkashPlainString, "final_amount": n.finalAmount?.enkashPlainString, "payment_mode": n.paymentMode]
+        default:
+            XCTFail("unknown call \(name)"); return [:]
+        }
+    }
+
+    private func same(_ key: String, _ want: Any?, _ got: Any?) -> Bool {
+        if key.contains("amount"), let w = want as? String, let g = got as? String {
+            return Decimal(string: w, locale: Locale(identifier: "en_US_POSIX")) == Decimal(string: g, locale: Locale(identifier: "en_US_POSIX"))
+        }
+        switch (want, got) {
+        case (nil, nil), (is NSNull, nil): return true
+        case (let w as String, let g as String): return w == g
+        case (let w as Bool, let g as Bool): return w == g
+        case (let w as Int, let g as Int): return w == g
+        case (let w as NSNumber, let g as Bool): return w.boolValue == g
+        default: return false
+        }
+    }
+
+    private func check(_ expect: [String: Any], _ actual: [String: Any?], _ whereAt: String) {
+        for (k, want) in expect {
+            let got = actual[k] ?? nil
+            XCTAssertTrue(same(k, want is NSNull ? nil : want, got), "\(whereAt): \(k): expected \(want), got \(String(describing: got))")
+        }
+    }
+
+    private func run(_ sc: [String: Any], name: String, sim: Simulator) async throws {
+        try sim.seed(sc["seed"]!)
+        let c = sc["client"] as? [String: Any] ?? [:]
+        let client = try sim.client(secretKey: c["secret_key"] as? String ?? "sk_test",
+                                    maxRetries: (c["max_retries"] as? Int).map { UInt32($0) },
+                                    refundLookup: c["refund_lookup"] as? String)
+        for (i, step) in (sc["steps"] as! [[String: Any]]).enumerated() {
+            if step["admin"] as? String == "expire_tokens" { try sim.expireTokens(); continue }
+            let whereAt = "\(name) step \(i) (\(step["call"]!))"
+            let expect = step["expect"] as! [String: Any]
+            do {
+                let result = try await call(client, step["call"] as! String, step["args"] as! [String: Any])
+                guard let ok = expect["ok"] as? [String: Any] else { XCTFail("\(whereAt): expected an error, got \(result)"); continue }
+                check(ok, result, whereAt)
+            } catch let e as EnkashError {
+                guard let err = expect["error"] as? [String: Any] else { XCTFail("\(whereAt): expected success, got \(e)"); continue }
+                let info = e.info
+                check(err, ["code": info.code, "field": info.field, "request_id": info.requestId,
+                            "retryable": info.retryable, "http_status": info.httpStatus.map { Int($0) }], whereAt)
+            }
+        }
+        let j = try sim.journal()
+        let refunds = j["refunds"] as! [[String: Any]]
+        var per: [String: Int] = [:]
+        for r in refunds { per[r["request_id"] as! String, default: 0] += 1 }
+        XCTAssertTrue(per.values.allSatisfy { $0 == 1 }, "\(name): a requestId was applied twice")
+        let want = sc["journal"] as! [String: Any]
+        if let n = want["refunds_applied"] as? Int { XCTAssertEqual(refunds.count, n, "\(name): refunds applied") }
+        let counts = j["counts"] as! [String: Any]
+        for (route, n) in want["counts"] as? [String: Int] ?? [:] {
+            XCTAssertEqual(counts[route] as? Int ?? 0, n, "\(name): count \(route)")
+        }
+    }
+}
+
+final class ClientTests: XCTestCase {
+    func testConcurrentAsyncLetRefundsShareOneToken() async throws {
+        let sim = try Simulator()
+        try sim.seed(#"{"transactions":[{"id":"EKS1","amount":"100"},{"id":"EKS2","amount":"100"},{"id":"EKS3","amount":"100"},{"id":"EKS4","amount":"100"}]}"#)
+        let client = try sim.client()
+        async let a = client.refund(transactionId: "EKS1", amount: Decimal(string: "10.25")!, requestId: "S-1", remarks: nil, reconcileFirst: false)
+        async let b = client.refund(transactionId: "EKS2", amount: Decimal(string: "10.25")!, requestId: "S-2", remarks: nil, reconcileFirst: false)
+        async let c = client.refund(transactionId: "EKS3", amount: Decimal(string: "10.25")!, requestId: "S-3", remarks: nil, reconcileFirst: false)
+        async let d = client.refund(transactionId: "EKS4", amount: Decimal(string: "10.25")!, requestId: "S-4", remarks: nil, reconcileFirst: false)
+        let all = try await [a, b, c, d]
+        XCTAssertEqual(all.map(\.requestId), ["S-1", "S-2", "S-3", "S-4"])
+        XCTAssertTrue(all.allSatisfy { $0.amount == Decimal(string: "10.25")! })
+        XCTAssertEqual(try sim.count("token"), 1)
+    }
+
+    func testErrorsAreTypedCases() async throws {
+        let sim = try Simulator()
+        try sim.seed(#"{"transactions":[{"id":"EKE","amount":"10"}]}"#)
+        let client = try sim.client()
+        do {
+            _ = try await client.refund(transactionId: "EKE", amount: Decimal(11), requestId: "E-1", remarks: nil, reconcileFirst: false)
+            XCTFail("expected an error")
+        } catch EnkashError.RefundExceedsAvailable(let info) {
+            XCTAssertEqual(info.code, "refund_exceeds_available")
+            XCTAssertEqual(info.httpStatus, 400)
+            XCTAssertEqual(info.requestId, "E-1")
+            XCTAssertFalse(info.retryable)
+        }
+        do { _ = try await client.getTransaction(transactionId: "EKNONE"); XCTFail() } catch EnkashError.NotFound { }
+        do { _ = try await sim.client(secretKey: "wrong").checkToken(); XCTFail() } catch EnkashError.Authentication { }
+        XCTAssertThrowsError(try triggerInternalPanic()) { e in
+            guard case EnkashError.Internal = e else { return XCTFail("\(e)") }
+        }
+        XCTAssertEqual(errorCodes().count, 16)
+    }
+
+    func testBadInputsAreRejectedAndNothingIsSent() async throws {
+        let sim = try Simulator()
+        try sim.seed(#"{"transactions":[{"id":"EKB","amount":"100"}]}"#)
+        let client = try sim.client()
+        for amount in ["0", "-1", "1.005", "0.001", "1000000000.01"] {
+            do {
+                _ = try await client.refund(transactionId: "EKB", amount: Decimal(string: amount)!, requestId: nil, remarks: nil, reconcileFirst: false)
+                XCTFail(amount)
+            } catch EnkashError.InvalidRequest(let info) { XCTAssertEqual(info.field, "amount") }
+        }
+        for id in ["", " EK", "EK/1", String(repeating: "E", count: 100)] {
+            do { _ = try await client.getTransaction(transactionId: id); XCTFail(id) } catch EnkashError.InvalidRequest { }
+        }
+        for text in ["abc", "1e3", "NaN", ""] {
+            XCTAssertThrowsError(try parseAmount(text: text))
+        }
+        XCTAssertEqual((try sim.journal()["requests"] as! [Any]).count, 0)
+    }
+
+    func testStringFormsNeverShowSecrets() throws {
+        let config = ClientConfig(accessKey: Secret("AK-sw-live-1"), secretKey: Secret("SK-sw-live-2"), environment: nil,
+                                  baseUrl: "http://127.0.0.1:1", timeoutMs: nil, connectTimeoutMs: nil, requestTimeoutMs: nil,
+                                  maxRetries: nil, initialBackoffMs: nil, maxBackoffMs: nil, refundLookup: nil)
+        let shown = "\(config) \(String(reflecting: config))"
+        XCTAssertFalse(shown.contains("SK-sw-live-2") || shown.contains("AK-sw-live-1"), shown)
+    }
+}
