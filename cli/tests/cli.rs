@@ -136,18 +136,10 @@ fn kill_9_at_three_random_points_then_resume_refunds_each_row_once() {
         (FaultKind::ResetAfterCommit, 0.03),
         (FaultKind::ResetBefore, 0.03),
     ] {
-        mock.add_fault(FaultSpec {
-            route: "refund".into(),
-            kind,
-            times: None,
-            probability: Some(p),
-            skip: None,
-            status: None,
-            retry_after_secs: None,
-            delay_ms: Some(5),
-            body: None,
-        })
-        .unwrap();
+        let mut f = FaultSpec::new("refund", kind);
+        f.probability = Some(p);
+        f.delay_ms = Some(5);
+        mock.add_fault(f).unwrap();
     }
     let mut rng = xorshift(0x5eed);
     let mut killed_after = Vec::new();

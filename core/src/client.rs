@@ -93,6 +93,7 @@ impl Client {
         let span = tracing::info_span!("enkash.get_transaction", transaction_id);
         let payload = self.inner.call(&request, deadline).instrument(span).await?;
         let wire: wire::WireTransaction = decode_payload(payload.as_deref(), "get_transaction")?;
+        require_status(wire.status.as_deref(), "get_transaction")?;
         Ok(Transaction::from_wire(wire, transaction_id))
     }
 
@@ -110,6 +111,17 @@ impl Client {
         let payload = self.inner.call(&request, deadline).instrument(span).await?;
         let wire: wire::WireOrder = decode_payload(payload.as_deref(), "get_order")?;
         Ok(Order::from_wire(wire, order_id))
+    }
+}
+
+/// A lookup answer must say what state the object is in; without it there is nothing to act on.
+pub(crate) fn require_status(status: Option<&str>, route: &str) -> Result<(), Error> {
+    match status {
+        Some(s) if !s.trim().is_empty() => Ok(()),
+        _ => Err(Error::new(
+            ErrorKind::Decode,
+            format!("{route}: the answer has no status"),
+        )),
     }
 }
 

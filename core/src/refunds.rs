@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde_json::value::RawValue;
 use tracing::Instrument;
 
-use crate::client::{decode_payload, Client};
+use crate::client::{decode_payload, require_status, Client};
 use crate::config::{AmountEncoding, RefundLookup};
 use crate::error::{Error, ErrorKind};
 use crate::models::Refund;
@@ -421,6 +421,7 @@ impl Client {
                 };
                 let payload = self.inner.call(&request, deadline).await?;
                 let wire: wire::WireTransaction = decode_payload(payload.as_deref(), "get_refund")?;
+                require_status(wire.status.as_deref(), "get_refund")?;
                 return Ok(Refund::from_wire(
                     wire,
                     &query.transaction_id,

@@ -204,6 +204,21 @@ impl Transport {
         token: Option<&Token>,
     ) -> Result<Option<Box<RawValue>>, Failure> {
         let status = reply.status;
+        if nesting_exceeds(&reply.body, MAX_JSON_DEPTH) {
+            let error = Error::new(
+                ErrorKind::Decode,
+                format!("{route}: response nested more than {MAX_JSON_DEPTH} levels deep"),
+            )
+            .with_http_status(status.as_u16());
+            return Err(if status.is_success() || status.is_server_error() {
+                Failure::Ambiguous {
+                    error,
+                    stale_connection: false,
+                }
+            } else {
+                Failure::Rejected(error)
+            });
+        }
         let parsed: Option<wire::Envelope> = serde_json::from_slice(&reply.body).ok();
         if status.is_success() {
             let Some(env) = parsed else {
@@ -274,6 +289,37 @@ impl Transport {
                 None
             })
     }
+}
+
+/// Deepest JSON nesting accepted in a response (EnKash objects are a few levels deep).
+const MAX_JSON_DEPTH: usize = 64;
+
+/// True when `body` nests arrays/objects deeper than `max` (strings are skipped; O(n), no parse).
+fn nesting_exceeds(body: &[u8], max: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in body {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > max {
+                    return true;
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
 }
 
 fn too_large(route: &str, status: StatusCode, limit: usize) -> Failure {
@@ -370,5 +416,15 @@ impl Deadline {
             ErrorKind::Timeout,
             format!("{route}: total timeout reached"),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn nesting_scan_ignores_strings() {
+        assert!(!super::nesting_exceeds(br#"{"a":[1,{"b":"[[[[[[["}]}"#, 3));
+        assert!(super::nesting_exceeds(b"[[[[", 3));
+        assert!(!super::nesting_exceeds(br#"{"s":"\"[[[[[["}"#, 1));
     }
 }

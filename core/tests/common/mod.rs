@@ -50,17 +50,7 @@ pub fn txn(id: &str, amount: &str) -> TransactionSeed {
 }
 
 pub fn fault(route: &str, kind: FaultKind) -> FaultSpec {
-    FaultSpec {
-        route: route.to_owned(),
-        kind,
-        times: None,
-        probability: None,
-        skip: None,
-        status: None,
-        retry_after_secs: None,
-        delay_ms: None,
-        body: None,
-    }
+    FaultSpec::new(route, kind)
 }
 
 pub fn seed_txns(mock: &MockServer, txns: &[(&str, &str)]) {

@@ -127,8 +127,13 @@ pub enum FaultKind {
     ResetAfterCommit,
     /// Process (commit), then answer 200 with a truncated body.
     MalformedBody,
-    /// Answer `status` (default 200) with `body` verbatim, without processing.
+    /// Answer `status` (default 200) with `body` (or `body_base64`) verbatim, with
+    /// `content_type` (default application/json), without processing.
     CannedBody,
+    /// Answer 200 with a JSON body of `bytes` bytes (default 50 MB), without processing.
+    HugeBody,
+    /// Answer 200 with a valid envelope sent one byte every `delay_ms` (default 200).
+    SlowDrip,
 }
 
 /// One fault rule: applies to requests of `route` ("*" = any API route).
@@ -161,6 +166,35 @@ pub struct FaultSpec {
     /// For `canned_body`.
     #[serde(default)]
     pub body: Option<String>,
+    /// For `canned_body`: raw bytes, base64 (e.g. invalid UTF-8).
+    #[serde(default)]
+    pub body_base64: Option<String>,
+    /// For `canned_body`: the Content-Type header.
+    #[serde(default)]
+    pub content_type: Option<String>,
+    /// For `huge_body`: body size.
+    #[serde(default)]
+    pub bytes: Option<u64>,
+}
+
+impl FaultSpec {
+    /// A rule for `kind` on `route`, applied once, with every option at its default.
+    pub fn new(route: &str, kind: FaultKind) -> FaultSpec {
+        FaultSpec {
+            route: route.to_owned(),
+            kind,
+            times: None,
+            probability: None,
+            skip: None,
+            status: None,
+            retry_after_secs: None,
+            delay_ms: None,
+            body: None,
+            body_base64: None,
+            content_type: None,
+            bytes: None,
+        }
+    }
 }
 
 /// The whole state to load, as scenarios give it.

@@ -532,7 +532,55 @@ async fn api_call(
         Some(f) if f.kind == FaultKind::CannedBody => {
             let status = StatusCode::from_u16(f.status.unwrap_or(200)).unwrap_or(StatusCode::OK);
             record(status.as_u16(), kind);
-            return json_response(status, f.body.clone().unwrap_or_default());
+            let bytes = match &f.body_base64 {
+                Some(b64) => base64_decode(b64),
+                None => f.body.clone().unwrap_or_default().into_bytes(),
+            };
+            let ct = f
+                .content_type
+                .clone()
+                .unwrap_or_else(|| "application/json".into());
+            return raw_response(status, &ct, Body::from(bytes));
+        }
+        Some(f) if f.kind == FaultKind::HugeBody => {
+            record(200, kind);
+            let total = f.bytes.unwrap_or(50 << 20);
+            let chunk = Bytes::from(vec![b' '; 64 * 1024]);
+            let head = Bytes::from_static(b"{\"response_code\":0,\"payload\":\"");
+            let n = total / chunk.len() as u64;
+            let stream = futures_util::stream::iter(
+                std::iter::once(head)
+                    .chain((0..n).map(move |_| chunk.clone()))
+                    .map(Ok::<_, std::convert::Infallible>),
+            );
+            return raw_response(
+                StatusCode::OK,
+                "application/json",
+                Body::from_stream(stream),
+            );
+        }
+        Some(f) if f.kind == FaultKind::SlowDrip => {
+            record(200, kind);
+            let every = Duration::from_millis(f.delay_ms.unwrap_or(200));
+            let text = Bytes::from(envelope(0, "SUCCESS", "null"));
+            let stream = futures_util::stream::unfold(0usize, move |i| {
+                let text = text.clone();
+                async move {
+                    if i >= text.len() {
+                        return None;
+                    }
+                    tokio::time::sleep(every).await;
+                    Some((
+                        Ok::<_, std::convert::Infallible>(text.slice(i..i + 1)),
+                        i + 1,
+                    ))
+                }
+            });
+            return raw_response(
+                StatusCode::OK,
+                "application/json",
+                Body::from_stream(stream),
+            );
         }
         Some(f) if f.kind == FaultKind::ResetBefore => {
             record(0, kind);
@@ -568,6 +616,39 @@ async fn reset(kill: ConnKill) -> Response {
     kill.0.notify_one();
     std::future::pending::<()>().await;
     StatusCode::INTERNAL_SERVER_ERROR.into_response()
+}
+
+fn raw_response(status: StatusCode, content_type: &str, body: Body) -> Response {
+    let mut r = Response::new(body);
+    *r.status_mut() = status;
+    if let Ok(v) = content_type.parse() {
+        r.headers_mut().insert("content-type", v);
+    }
+    r
+}
+
+/// Standard base64 (no crate needed for a test fixture).
+fn base64_decode(text: &str) -> Vec<u8> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for v in text.bytes().filter_map(val) {
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    out
 }
 
 fn json_response(status: StatusCode, text: String) -> Response {

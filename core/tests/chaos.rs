@@ -1,0 +1,255 @@
+//! Chaos run: many refunds through the simulator with ~20% of refund requests faulted (reset after
+//! commit, reset before processing, 5xx, 429 + Retry-After, stalls beyond the per-attempt timeout,
+//! garbled answers) and tokens revoked mid-run, in both duplicate-`requestId` modes. The client's
+//! outcomes are then compared with the simulator's journal.
+//!
+//! CI runs a short variant (400 refunds per mode). The documented full run:
+//! `ENKASH_CHAOS_REFUNDS=10000 ENKASH_CHAOS_OUT=bench/results/chaos.md cargo test --release -p enkash --test chaos -- --nocapture`
+
+mod common;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::*;
+use enkash::{Amount, ErrorKind, RefundOptions, RefundQuery};
+use enkash_mock::{DuplicateMode, Seed};
+
+#[derive(Default, Debug)]
+struct Tally {
+    refunds: usize,
+    succeeded: usize,
+    failed: usize,
+    outcome_unknown: usize,
+    unknown_without_request_id: usize,
+    unknown_settled_later: usize,
+    duplicates: usize,
+    applied_but_reported_failed: usize,
+    reported_succeeded_not_applied: usize,
+    applied: usize,
+    refund_posts: u64,
+    faulted_posts: usize,
+    token_requests: u64,
+    secs: f64,
+}
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+async fn run(mode: DuplicateMode, refunds: usize, transactions: usize) -> Tally {
+    let mock = Arc::new(mock());
+    mock.seed(Seed {
+        transactions: (0..transactions)
+            .map(|i| txn(&format!("EKCH{i:05}"), "1000000"))
+            .collect(),
+        ..Seed::default()
+    })
+    .unwrap();
+    mock.configure(MockConfig {
+        duplicate_mode: Some(mode),
+        fault_seed: Some(20261126),
+        ..MockConfig::default()
+    });
+    // Independent draws per request; together ≈ 20% of refund POSTs are faulted.
+    for (kind, p, extra) in [
+        (FaultKind::ResetAfterCommit, 0.05, 0),
+        (FaultKind::ResetBefore, 0.04, 0),
+        (FaultKind::HttpStatus, 0.04, 0),
+        (FaultKind::RateLimit, 0.03, 0),
+        (FaultKind::Delay, 0.02, 900),
+        (FaultKind::MalformedBody, 0.02, 0),
+    ] {
+        let mut f = fault("refund", kind);
+        f.probability = Some(p);
+        f.status = Some(503);
+        f.retry_after_secs = Some(0);
+        if extra > 0 {
+            f.delay_ms = Some(extra);
+        }
+        mock.add_fault(f).unwrap();
+    }
+    let mut enquiry = fault("refund_enquiry", FaultKind::HttpStatus);
+    enquiry.probability = Some(0.03);
+    mock.add_fault(enquiry).unwrap();
+
+    let client = enkash::Client::new(
+        config(&mock)
+            .request_timeout(Duration::from_millis(400))
+            .total_timeout(Duration::from_secs(15))
+            .retry_policy(enkash::RetryPolicy {
+                max_retries: 3,
+                initial_backoff: Duration::from_millis(5),
+                max_backoff: Duration::from_millis(100),
+                max_retry_after: Duration::from_secs(2),
+            })
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+
+    // Tokens revoked every 250 ms while the run lasts.
+    let stop = Arc::new(AtomicBool::new(false));
+    let expirer = {
+        let (stop, mock) = (stop.clone(), mock.clone());
+        tokio::spawn(async move {
+            while !stop.load(Ordering::SeqCst) {
+                tokio::time::sleep(Duration::from_millis(250)).await;
+                mock.expire_tokens();
+            }
+        })
+    };
+    let started = Instant::now();
+    let sem = Arc::new(tokio::sync::Semaphore::new(32));
+    let mut tasks = Vec::with_capacity(refunds);
+    for i in 0..refunds {
+        let c = client.clone();
+        let permit = sem.clone().acquire_owned().await.unwrap();
+        tasks.push(tokio::spawn(async move {
+            let _permit = permit;
+            let rid = format!("CH-{i:06}");
+            let r = c
+                .refund(
+                    &format!("EKCH{:05}", i % transactions),
+                    Amount::from_paise(101).unwrap(),
+                    RefundOptions::new().request_id(rid.clone()),
+                )
+                .await;
+            (rid, i % transactions, r)
+        }));
+    }
+    let mut outcomes = Vec::with_capacity(refunds);
+    for t in tasks {
+        outcomes.push(t.await.unwrap());
+    }
+    stop.store(true, Ordering::SeqCst);
+    let _ = expirer.await;
+    let secs = started.elapsed().as_secs_f64();
+    // Let stalled first attempts finish on the server before reading the journal.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let journal = mock.journal();
+    let mut applied: HashMap<&str, usize> = HashMap::new();
+    for r in &journal.refunds {
+        *applied.entry(r.request_id.as_str()).or_insert(0) += 1;
+    }
+    let mut t = Tally {
+        refunds,
+        applied: journal.refunds.len(),
+        refund_posts: journal.count("refund"),
+        faulted_posts: journal
+            .requests
+            .iter()
+            .filter(|q| q.route == "refund" && q.fault.is_some())
+            .count(),
+        token_requests: journal.count("token"),
+        secs,
+        ..Tally::default()
+    };
+    t.duplicates = applied.values().filter(|n| **n > 1).count();
+    let mut unknown = Vec::new();
+    for (rid, txn_index, r) in &outcomes {
+        let n = applied.get(rid.as_str()).copied().unwrap_or(0);
+        match r {
+            Ok(_) => {
+                t.succeeded += 1;
+                if n == 0 {
+                    t.reported_succeeded_not_applied += 1;
+                }
+            }
+            Err(e) if e.kind() == ErrorKind::OutcomeUnknown => {
+                t.outcome_unknown += 1;
+                if e.request_id() != Some(rid.as_str()) {
+                    t.unknown_without_request_id += 1;
+                }
+                unknown.push((rid.clone(), *txn_index));
+            }
+            Err(_) => {
+                t.failed += 1;
+                if n > 0 {
+                    t.applied_but_reported_failed += 1;
+                }
+            }
+        }
+    }
+    // Every outcome-unknown must be settled by its requestId once the storm is over.
+    mock.clear_faults();
+    for (rid, txn_index) in unknown {
+        let q = RefundQuery::new(format!("EKCH{txn_index:05}"), rid.clone());
+        let found = client.find_refund(&q).await.expect("lookup settles it");
+        let n = applied.get(rid.as_str()).copied().unwrap_or(0);
+        if found.is_some() == (n == 1) {
+            t.unknown_settled_later += 1;
+        }
+    }
+    t
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chaos_refunds_are_exactly_once() {
+    let refunds = env_usize("ENKASH_CHAOS_REFUNDS", 400);
+    let transactions = env_usize("ENKASH_CHAOS_TRANSACTIONS", (refunds / 20).max(20));
+    let mut table = String::from(
+        "| mode | refunds | applied | succeeded | failed (not applied) | outcome unknown | unknown settled by requestId | duplicates | applied but reported failed | reported succeeded, not applied | refund POSTs | faulted POSTs | token requests | secs |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for mode in [DuplicateMode::Replay, DuplicateMode::Reject] {
+        let t = run(mode, refunds, transactions).await;
+        println!("{mode:?}: {t:?}");
+        table.push_str(&format!(
+            "| {mode:?} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1} |\n",
+            t.refunds,
+            t.applied,
+            t.succeeded,
+            t.failed,
+            t.outcome_unknown,
+            t.unknown_settled_later,
+            t.duplicates,
+            t.applied_but_reported_failed,
+            t.reported_succeeded_not_applied,
+            t.refund_posts,
+            t.faulted_posts,
+            t.token_requests,
+            t.secs
+        ));
+        assert_eq!(t.duplicates, 0, "{mode:?}: a requestId was applied twice");
+        assert_eq!(
+            t.applied_but_reported_failed, 0,
+            "{mode:?}: lost refund (applied, reported failed)"
+        );
+        assert_eq!(
+            t.reported_succeeded_not_applied, 0,
+            "{mode:?}: lost refund (succeeded, not applied)"
+        );
+        assert_eq!(
+            t.unknown_without_request_id, 0,
+            "{mode:?}: outcome unknown without its requestId"
+        );
+        assert_eq!(
+            t.unknown_settled_later, t.outcome_unknown,
+            "{mode:?}: an unknown outcome could not be settled"
+        );
+        let fault_share = t.faulted_posts as f64 / t.refund_posts as f64;
+        assert!(
+            (0.1..0.3).contains(&fault_share),
+            "{mode:?}: fault share {fault_share:.2}"
+        );
+        assert!(
+            t.token_requests > 1,
+            "{mode:?}: tokens were revoked mid-run"
+        );
+    }
+    println!("\n{table}");
+    if let Ok(path) = std::env::var("ENKASH_CHAOS_OUT") {
+        let text = format!(
+            "# Chaos run\n\n`ENKASH_CHAOS_REFUNDS={refunds} cargo test --release -p enkash --test chaos -- --nocapture`\n\n\
+             ~20% of refund POSTs faulted (reset after commit 5%, reset before processing 4%, 503 4%, 429 + Retry-After 3%, \
+             900 ms stall vs a 400 ms per-attempt timeout 2%, garbled 200 2%), 3% of enquiries 503, tokens revoked every 250 ms; \
+             concurrency 32, max 3 retries.\n\n{table}"
+        );
+        std::fs::write(path, text).unwrap();
+    }
+}
