@@ -213,6 +213,18 @@ async fn fetch_token(transport: &Transport) -> Result<Token, Error> {
     }
 }
 
+/// [`decode_token`] for the fuzz targets.
+pub(crate) fn decode_token_for_fuzz(
+    transport: &Transport,
+    reply: &crate::transport::Reply,
+) -> Result<(), Error> {
+    decode_token(transport, reply)
+        .map(|_| ())
+        .map_err(|f| match f {
+            Failure::NotSent(e) | Failure::Rejected(e) | Failure::Ambiguous { error: e, .. } => e,
+        })
+}
+
 fn decode_token(transport: &Transport, reply: &crate::transport::Reply) -> Result<Token, Failure> {
     let status = reply.status;
     let parsed: Option<wire::TokenResponse> = serde_json::from_slice(&reply.body).ok();

@@ -62,5 +62,56 @@ pub use webhooks::{
     NoChecksumVerification, PaymentNotification, MAX_NOTIFICATION_BYTES,
 };
 
+/// Entry points for the fuzz targets in `fuzz/` (not part of the public API).
+#[doc(hidden)]
+pub mod __fuzz {
+    use std::sync::OnceLock;
+
+    use crate::transport::{Reply, Transport};
+
+    fn transport() -> &'static Transport {
+        static T: OnceLock<Transport> = OnceLock::new();
+        T.get_or_init(|| {
+            let config = crate::Config::builder()
+                .access_key("ak_fuzz")
+                .secret_key("sk_fuzz")
+                .base_url("http://127.0.0.1:9")
+                .build()
+                .unwrap_or_else(|e| unreachable!("static config: {e}"));
+            Transport::new(config).unwrap_or_else(|e| unreachable!("static transport: {e}"))
+        })
+    }
+
+    /// Runs a response body through the decoding a real call applies: envelope, payload,
+    /// transaction / refund / order models and the token answer. Must never panic.
+    pub fn decode_response(status: u16, body: &[u8]) {
+        let status = reqwest::StatusCode::from_u16(status).unwrap_or(reqwest::StatusCode::OK);
+        let reply = Reply {
+            status,
+            server_request_id: None,
+            retry_after: None,
+            body: body.to_vec(),
+        };
+        let t = transport();
+        let _ = crate::auth::decode_token_for_fuzz(t, &reply);
+        if let Ok(payload) = t.decode_envelope(&reply, "fuzz", None) {
+            let raw = payload.as_deref();
+            if let Ok(w) =
+                crate::client::decode_payload::<crate::wire::WireTransaction>(raw, "fuzz")
+            {
+                let _ = crate::models::Transaction::from_wire(w, "EKFUZZ");
+            }
+            if let Ok(w) =
+                crate::client::decode_payload::<crate::wire::WireTransaction>(raw, "fuzz")
+            {
+                let _ = crate::models::Refund::from_wire(w, "EKFUZZ", "RFUZZ", None, None);
+            }
+            if let Ok(w) = crate::client::decode_payload::<crate::wire::WireOrder>(raw, "fuzz") {
+                let _ = crate::models::Order::from_wire(w, "ORDFUZZ");
+            }
+        }
+    }
+}
+
 /// Result alias.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,52 @@
+'use strict'
+// Node side of the benchmark: enkash Client vs hand-written undici fetch, 64 ops in flight.
+// One op = refund 0.01 (POST, new requestId) + status (GET). Usage: node node_bench.js BASE_URL OPS
+const { randomUUID } = require('node:crypto')
+const { Client } = require('enkash')
+const undici = require('undici')
+
+const [BASE, OPS_TEXT] = process.argv.slice(2)
+const OPS = Number(OPS_TEXT)
+const TXNS = Array.from({ length: 64 }, (_, i) => `EKBENCH${String(i).padStart(3, '0')}`)
+
+async function measure(name, op) {
+  let next = 0
+  const start = process.hrtime.bigint()
+  await Promise.all(Array.from({ length: 64 }, async () => {
+    while (next < OPS) await op(next++)
+  }))
+  const secs = Number(process.hrtime.bigint() - start) / 1e9
+  console.log(JSON.stringify({ name, ops: OPS, concurrency: 64, secs, ops_per_s: OPS / secs }))
+}
+
+async function main() {
+  const client = new Client({ accessKey: 'ak_test', secretKey: 'sk_test', baseUrl: BASE })
+  await client.checkToken()
+  await measure('node_enkash_64', async (i) => {
+    const t = TXNS[i % 64]
+    await client.refund(t, '0.01', { remarks: 'bench' })
+    await client.getTransaction(t)
+  })
+  const agent = new undici.Agent({ connections: 64 })
+  const tokRes = await undici.fetch(`${BASE}/api/v0/merchant/token`, {
+    method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ accessKey: 'ak_test', secretKey: 'sk_test' }),
+  })
+  const { token } = await tokRes.json()
+  const headers = { authorization: `Bearer ${token}`, merchantAccessKey: 'ak_test', 'content-type': 'application/json' }
+  const check = (p) => { if (p.response_code !== 0) throw new Error(JSON.stringify(p)) }
+  await measure('node_fetch_64', async (i) => {
+    const t = TXNS[i % 64]
+    const r = await undici.fetch(`${BASE}/api/v0/payment/${t}/refund`, {
+      method: 'POST', dispatcher: agent, headers,
+      body: JSON.stringify({ amount: 0.01, requestId: randomUUID(), remarks: 'bench' }),
+    })
+    check(await r.json())
+    const s = await undici.fetch(`${BASE}/api/v0/payment/${t}`, { dispatcher: agent, headers })
+    check(await s.json())
+  })
+  await client.close()
+  await agent.close()
+}
+
+main().catch((e) => { console.error(e); process.exit(1) })

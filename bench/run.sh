@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The benchmark: builds release artifacts, starts the simulator (release, faults off, pending 0),
+# and measures in one run the SDK in Rust, Python and Node against what users would write instead
+# and against wrk, plus import times, artifact sizes and (with SOAK_CALLS) RSS over a soak.
+# Writes bench/results/latest.{jsonl,md,png}.
+#   bench/run.sh                      # full: BENCH_RUNS=3 BENCH_OPS=3000 SOAK_CALLS=100000
+#   BENCH_RUNS=1 BENCH_OPS=60 SOAK_CALLS=2000 bench/run.sh   # smoke (CI)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export CARGO_BUILD_TARGET="${CARGO_BUILD_TARGET:-x86_64-unknown-linux-gnu}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+RUNS="${BENCH_RUNS:-3}"
+OPS="${BENCH_OPS:-3000}"
+SOAK_CALLS="${SOAK_CALLS:-100000}"
+OUT="${BENCH_OUT:-$ROOT/bench/results}"
+REL="$CARGO_TARGET_DIR/$CARGO_BUILD_TARGET/release"
+WORK="$CARGO_TARGET_DIR/bench-work"
+mkdir -p "$OUT" "$WORK"
+RESULTS="$WORK/latest.jsonl"
+: > "$RESULTS"
+say() { printf '\n--> %s\n' "$*" >&2; }
+
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
+say "release builds: simulator, Rust bench, uniffi library, wheel, .node"
+cargo build --release -p enkash-mock -p enkash --example bench
+cargo build --release -p enkash-uniffi --lib
+VENV="$WORK/venv"
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+"$VENV/bin/pip" install -q --disable-pip-version-check "maturin>=1.9,<2" requests httpx aiohttp matplotlib
+rm -rf "$WORK/wheels" && "$VENV/bin/maturin" build -q --release -m bindings-python/Cargo.toml --out "$WORK/wheels"
+"$VENV/bin/pip" install -q --force-reinstall --no-deps "$WORK"/wheels/enkash-*.whl
+(cd bindings-node && npm ci --no-audit --no-fund --loglevel=error \
+  && npx napi build --platform --release --strip --js native.js --dts native.d.ts \
+  && npm pack --silent --pack-destination "$WORK")
+mkdir -p "$WORK/node" && (cd "$WORK/node" && { [ -f package.json ] || npm init -y >/dev/null; } \
+  && npm install --no-audit --no-fund --loglevel=error "$WORK"/enkash-*.tgz undici@^7)
+
+say "simulator"
+"$REL/enkash-mock" --listen 127.0.0.1:0 > "$WORK/mock.url" &
+MOCK_PID=$!
+trap 'kill $MOCK_PID 2>/dev/null || true' EXIT
+for _ in $(seq 50); do [ -s "$WORK/mock.url" ] && break; sleep 0.1; done
+URL=$(head -n 1 "$WORK/mock.url")
+TXNS=$(python3 -c 'import json; print(json.dumps({"merchants":[{"access_key":"ak_test","secret_key":"sk_test","balance":"100000000"}],"transactions":[{"id":"EKBENCH%03d"%i,"amount":"1000000000"} for i in range(64)]+[{"id":"EKSOAK","amount":"1000000000"}]}))')
+curl -fsS -X POST "$URL/__mock/seed" -H 'content-type: application/json' -d "$TXNS" >/dev/null
+TOKEN=$(curl -fsS -X POST "$URL/api/v0/merchant/token" -H 'content-type: application/json' \
+  -d '{"accessKey":"ak_test","secretKey":"sk_test"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+
+for run in $(seq "$RUNS"); do
+  say "run $run/$RUNS: Rust"
+  "$REL/examples/bench" "$URL" "$OPS" >> "$RESULTS"
+  say "run $run/$RUNS: wrk (GET status, the ceiling)"
+  for c in 1 16 64; do
+    rps=$(wrk -t2 -c"$c" -d3s -H "Authorization: Bearer $TOKEN" -H "merchantAccessKey: ak_test" \
+      "$URL/api/v0/payment/EKBENCH000" | awk '/^Requests\/sec:/ { print $2 }')
+    echo "{\"name\":\"wrk_get_c$c\",\"concurrency\":$c,\"ops_per_s\":$rps}" >> "$RESULTS"
+  done
+  say "run $run/$RUNS: Python"
+  "$VENV/bin/python" bench/py_bench.py "$URL" "$OPS" >> "$RESULTS"
+  say "run $run/$RUNS: Node"
+  (cd "$WORK/node" && node "$ROOT/bench/node_bench.js" "$URL" "$OPS") >> "$RESULTS"
+done
+
+say "start-up and sizes"
+ms() { python3 - "$@" <<'PY'
+import statistics, subprocess, sys, time
+times = []
+for _ in range(7):
+    t = time.perf_counter(); subprocess.run(sys.argv[1:], check=True); times.append((time.perf_counter() - t) * 1000)
+print(f"{statistics.median(times):.1f}")
+PY
+}
+echo "{\"name\":\"import_python_enkash\",\"ms\":$(ms "$VENV/bin/python" -c 'import enkash')}" >> "$RESULTS"
+echo "{\"name\":\"import_python_bare\",\"ms\":$(ms "$VENV/bin/python" -c 'pass')}" >> "$RESULTS"
+echo "{\"name\":\"require_node_enkash\",\"ms\":$(cd "$WORK/node" && ms node -e "require('enkash')")}" >> "$RESULTS"
+echo "{\"name\":\"require_node_bare\",\"ms\":$(ms node -e 0)}" >> "$RESULTS"
+mb() { python3 -c "import os,sys; print(f'{os.path.getsize(sys.argv[1])/1048576:.3f}')" "$1"; }
+cp "$REL/libenkash_uniffi.so" "$WORK/libenkash_uniffi.stripped.so" && strip "$WORK/libenkash_uniffi.stripped.so"
+echo "{\"name\":\"size_wheel\",\"mb\":$(mb "$(ls "$WORK"/wheels/enkash-*.whl)")}" >> "$RESULTS"
+echo "{\"name\":\"size_node\",\"mb\":$(mb "$(ls bindings-node/enkash.*.node)")}" >> "$RESULTS"
+echo "{\"name\":\"size_uniffi\",\"mb\":$(mb "$WORK/libenkash_uniffi.stripped.so")}" >> "$RESULTS"
+
+if [ "$SOAK_CALLS" -gt 0 ]; then
+  say "soak: $SOAK_CALLS calls through Python and Node"
+  "$VENV/bin/python" bench/soak.py "$URL" "$SOAK_CALLS" >> "$RESULTS"
+  (cd "$WORK/node" && node --expose-gc "$ROOT/bench/soak.js" "$URL" "$SOAK_CALLS") >> "$RESULTS"
+fi
+
+cp "$RESULTS" "$OUT/latest.jsonl"
+"$VENV/bin/python" bench/report.py "$OUT/latest.jsonl" "$OUT"
