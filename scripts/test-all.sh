@@ -121,6 +121,21 @@ chroot "$SWIFT_ROOT" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/root \
   /bin/bash -c "cd /work/enkash/swift && swift test --disable-swift-testing" 2>&1 | tee "$LOGS/swift.log"
 cleanup; SWIFT_ROOT=""
 
+# ---------------------------------------------------------------- fuzz and bench smoke runs
+step "fuzz: cargo-fuzz smoke, 20,000 runs per target (stable rustc via RUSTC_BOOTSTRAP, no sanitizer)"
+command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
+for t in amount response notify; do
+  (cd fuzz && CARGO_TARGET_DIR="$CARGO_TARGET_DIR/fuzz" RUSTC_BOOTSTRAP=1 \
+    cargo fuzz run -s none -O "$t" -- -runs=20000 -max_len=4096) > "$LOGS/fuzz-$t.log" 2>&1 \
+    || { tail -n 30 "$LOGS/fuzz-$t.log"; exit 1; }
+  echo "fuzz $t: $(grep -E '^Done' "$LOGS/fuzz-$t.log")"
+done
+
+step "bench: smoke run (tiny counts; no ratios asserted)"
+BENCH_RUNS=1 BENCH_OPS=60 SOAK_CALLS=2000 BENCH_OUT="$CARGO_TARGET_DIR/bench-smoke" ./bench/run.sh > "$LOGS/bench.log" 2>&1 \
+  || { tail -n 40 "$LOGS/bench.log"; exit 1; }
+grep -E '^\| (Python|Node|Rust)' "$CARGO_TARGET_DIR/bench-smoke/latest.md" | head -n 4 || true
+
 # ---------------------------------------------------------------- totals
 step "totals"
 # Each runner's own closing lines, added up.

@@ -4,7 +4,7 @@
 //! outcomes are then compared with the simulator's journal.
 //!
 //! CI runs a short variant (400 refunds per mode). The documented full run:
-//! `ENKASH_CHAOS_REFUNDS=10000 ENKASH_CHAOS_OUT=bench/results/chaos.md cargo test --release -p enkash --test chaos -- --nocapture`
+//! `ENKASH_CHAOS_REFUNDS=10000 ENKASH_CHAOS_OUT=bench/results/chaos.md cargo test -p enkash --test chaos -- --nocapture`
 
 mod common;
 
@@ -245,7 +245,7 @@ async fn chaos_refunds_are_exactly_once() {
     println!("\n{table}");
     if let Ok(path) = std::env::var("ENKASH_CHAOS_OUT") {
         let text = format!(
-            "# Chaos run\n\n`ENKASH_CHAOS_REFUNDS={refunds} cargo test --release -p enkash --test chaos -- --nocapture`\n\n\
+            "# Chaos run\n\n`ENKASH_CHAOS_REFUNDS={refunds} cargo test -p enkash --test chaos -- --nocapture`\n\n\
              ~20% of refund POSTs faulted (reset after commit 5%, reset before processing 4%, 503 4%, 429 + Retry-After 3%, \
              900 ms stall vs a 400 ms per-attempt timeout 2%, garbled 200 2%), 3% of enquiries 503, tokens revoked every 250 ms; \
              concurrency 32, max 3 retries.\n\n{table}"
