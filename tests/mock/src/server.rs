@@ -723,7 +723,7 @@ async fn admin_seed(AxState(app): AxState<Shared>, body: Bytes) -> Response {
     }
 }
 
-async fn admin_reset(AxState(app): AxState<Shared>) -> Response {
+async fn admin_reset(AxState(app): AxState<Shared>, _body: Bytes) -> Response {
     *lock(&app) = State::new();
     admin_ok(serde_json::json!({"ok": true}))
 }
@@ -755,7 +755,7 @@ async fn admin_faults(AxState(app): AxState<Shared>, body: Bytes) -> Response {
     admin_ok(serde_json::json!({"ok": true}))
 }
 
-async fn admin_clear_faults(AxState(app): AxState<Shared>) -> Response {
+async fn admin_clear_faults(AxState(app): AxState<Shared>, _body: Bytes) -> Response {
     lock(&app).faults.clear();
     admin_ok(serde_json::json!({"ok": true}))
 }
@@ -764,7 +764,7 @@ async fn admin_journal(AxState(app): AxState<Shared>) -> Response {
     admin_ok(&lock(&app).journal)
 }
 
-async fn admin_expire_tokens(AxState(app): AxState<Shared>) -> Response {
+async fn admin_expire_tokens(AxState(app): AxState<Shared>, _body: Bytes) -> Response {
     let mut st = lock(&app);
     for t in st.tokens.values_mut() {
         t.revoked = true;
@@ -843,8 +843,15 @@ pub(crate) async fn serve(listener: TcpListener, app: Router, mut shutdown: ones
             continue;
         };
         let _ = stream.set_nodelay(true);
-        // Linger 0: dropping the socket sends RST, which is how "connection reset" faults look.
-        let _ = socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO));
+        // Keep a duplicate of the socket so a "connection reset" fault can set SO_LINGER 0 on it
+        // before the connection is dropped (an RST); every other close stays a graceful FIN.
+        let Ok(std_stream) = stream.into_std() else {
+            continue;
+        };
+        let killer = std_stream.try_clone().ok();
+        let Ok(stream) = tokio::net::TcpStream::from_std(std_stream) else {
+            continue;
+        };
         let app = app.clone();
         tokio::spawn(async move {
             let kill = Arc::new(Notify::new());
@@ -859,8 +866,13 @@ pub(crate) async fn serve(listener: TcpListener, app: Router, mut shutdown: ones
                 .serve_connection(TokioIo::new(stream), svc);
             tokio::select! {
                 _ = conn => {}
-                _ = kill.notified() => {}
+                _ = kill.notified() => {
+                    if let Some(k) = &killer {
+                        let _ = socket2::SockRef::from(k).set_linger(Some(Duration::ZERO));
+                    }
+                }
             }
+            drop(killer);
         });
     }
 }
