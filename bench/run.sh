@@ -24,7 +24,7 @@ say() { printf '\n--> %s\n' "$*" >&2; }
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 
 say "release builds: simulator, Rust bench, uniffi library, wheel, .node"
-cargo build --release -p enkash-mock -p enkash --example bench
+cargo build --release -p enkash-mock -p enkash --bin enkash-mock --example bench
 cargo build --release -p enkash-uniffi --lib
 VENV="$WORK/venv"
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
@@ -53,14 +53,14 @@ for run in $(seq "$RUNS"); do
   "$REL/examples/bench" "$URL" "$OPS" >> "$RESULTS"
   say "run $run/$RUNS: wrk (GET status, the ceiling)"
   for c in 1 16 64; do
-    rps=$(wrk -t2 -c"$c" -d3s -H "Authorization: Bearer $TOKEN" -H "merchantAccessKey: ak_test" \
+    rps=$(wrk -t"$(( c < 2 ? 1 : 2 ))" -c"$c" -d3s -H "Authorization: Bearer $TOKEN" -H "merchantAccessKey: ak_test" \
       "$URL/api/v0/payment/EKBENCH000" | awk '/^Requests\/sec:/ { print $2 }')
     echo "{\"name\":\"wrk_get_c$c\",\"concurrency\":$c,\"ops_per_s\":$rps}" >> "$RESULTS"
   done
   say "run $run/$RUNS: Python"
   "$VENV/bin/python" bench/py_bench.py "$URL" "$OPS" >> "$RESULTS"
   say "run $run/$RUNS: Node"
-  (cd "$WORK/node" && node "$ROOT/bench/node_bench.js" "$URL" "$OPS") >> "$RESULTS"
+  NODE_PATH="$WORK/node/node_modules" node bench/node_bench.js "$URL" "$OPS" >> "$RESULTS"
 done
 
 say "start-up and sizes"
@@ -74,7 +74,7 @@ PY
 }
 echo "{\"name\":\"import_python_enkash\",\"ms\":$(ms "$VENV/bin/python" -c 'import enkash')}" >> "$RESULTS"
 echo "{\"name\":\"import_python_bare\",\"ms\":$(ms "$VENV/bin/python" -c 'pass')}" >> "$RESULTS"
-echo "{\"name\":\"require_node_enkash\",\"ms\":$(cd "$WORK/node" && ms node -e "require('enkash')")}" >> "$RESULTS"
+echo "{\"name\":\"require_node_enkash\",\"ms\":$(NODE_PATH="$WORK/node/node_modules" ms node -e "require('enkash')")}" >> "$RESULTS"
 echo "{\"name\":\"require_node_bare\",\"ms\":$(ms node -e 0)}" >> "$RESULTS"
 mb() { python3 -c "import os,sys; print(f'{os.path.getsize(sys.argv[1])/1048576:.3f}')" "$1"; }
 cp "$REL/libenkash_uniffi.so" "$WORK/libenkash_uniffi.stripped.so" && strip "$WORK/libenkash_uniffi.stripped.so"
@@ -85,7 +85,7 @@ echo "{\"name\":\"size_uniffi\",\"mb\":$(mb "$WORK/libenkash_uniffi.stripped.so"
 if [ "$SOAK_CALLS" -gt 0 ]; then
   say "soak: $SOAK_CALLS calls through Python and Node"
   "$VENV/bin/python" bench/soak.py "$URL" "$SOAK_CALLS" >> "$RESULTS"
-  (cd "$WORK/node" && node --expose-gc "$ROOT/bench/soak.js" "$URL" "$SOAK_CALLS") >> "$RESULTS"
+  NODE_PATH="$WORK/node/node_modules" node --expose-gc bench/soak.js "$URL" "$SOAK_CALLS" >> "$RESULTS"
 fi
 
 cp "$RESULTS" "$OUT/latest.jsonl"
