@@ -17,8 +17,10 @@ SECONDS=0
 LOGS="$CARGO_TARGET_DIR/test-logs"
 rm -rf "$LOGS" && mkdir -p "$LOGS"
 SWIFT_ROOT=""
+PRISM_PID=""
 cleanup() {
   if [ -n "$SWIFT_ROOT" ]; then umount "$SWIFT_ROOT/proc" 2>/dev/null || true; fi
+  if [ -n "$PRISM_PID" ]; then kill "$PRISM_PID" 2>/dev/null || true; fi
 }
 trap cleanup EXIT
 
@@ -37,6 +39,19 @@ cargo build -p enkash-uniffi --features bindgen --bin uniffi-bindgen
 DEBUG_DIR="$CARGO_TARGET_DIR/$CARGO_BUILD_TARGET/debug"
 MOCK_BIN="$DEBUG_DIR/enkash-mock"
 export ENKASH_MOCK_BIN="$MOCK_BIN"
+
+step "contract: every SDK request validates against the OpenAPI file (Prism mock --errors)"
+PRISM="$CARGO_TARGET_DIR/prism"
+mkdir -p "$PRISM"
+(cd "$PRISM" && { [ -f package.json ] || npm init -y >/dev/null; } \
+  && npm install --no-audit --no-fund --loglevel=error @stoplight/prism-cli@5.16.0)
+PRISM_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$PRISM/node_modules/.bin/prism" mock --errors -h 127.0.0.1 -p "$PRISM_PORT" \
+  "$ENKASH_SHARED_DIR/api/enkash-pg.openapi.yaml" > "$LOGS/prism.log" 2>&1 &
+PRISM_PID=$!
+for _ in $(seq 120); do grep -q "listening" "$LOGS/prism.log" && break; sleep 0.5; done
+cargo run -q -p enkash --example contract -- "http://127.0.0.1:$PRISM_PORT"
+kill "$PRISM_PID" 2>/dev/null || true; PRISM_PID=""
 
 # ---------------------------------------------------------------- Python
 step "python: tools venv (maturin, pytest, mypy)"
