@@ -280,16 +280,9 @@ fn build_config(c: ClientConfig) -> Result<Config, enkash::Error> {
         retry.max_backoff = Duration::from_millis(v);
     }
     b = b.retry_policy(retry);
-    b = match c.refund_lookup.as_deref() {
-        None | Some("enquiry") => b,
-        Some("transaction_status_only") => b.refund_lookup(RefundLookup::TransactionStatusOnly),
-        Some(other) => {
-            return Err(enkash::Error::invalid(
-                "refund_lookup",
-                format!("must be \"enquiry\" or \"transaction_status_only\", got {other:?}"),
-            ))
-        }
-    };
+    if let Some(lookup) = RefundLookup::from_name(c.refund_lookup.as_deref(), None)? {
+        b = b.refund_lookup(lookup);
+    }
     b.user_agent_suffix(concat!("enkash-uniffi/", env!("CARGO_PKG_VERSION")))
         .build()
 }
@@ -299,9 +292,8 @@ fn query(
     request_id: String,
     refund_transaction_id: Option<String>,
 ) -> RefundQuery {
-    let mut q = RefundQuery::new(transaction_id, request_id);
-    q.refund_transaction_id = refund_transaction_id;
-    q
+    RefundQuery::new(transaction_id, request_id)
+        .with_optional_refund_transaction_id(refund_transaction_id)
 }
 
 fn refund_options(

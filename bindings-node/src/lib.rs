@@ -180,26 +180,9 @@ pub struct ErrorKindInfo {
     pub name: String,
 }
 
-/// The JS class name for each error kind: one class per kind.
+/// The JS class name for each error kind (the core's one table).
 fn class_name(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::InvalidRequest => "InvalidRequestError",
-        ErrorKind::Configuration => "ConfigurationError",
-        ErrorKind::Authentication => "AuthenticationError",
-        ErrorKind::TransactionNotRefundable => "TransactionNotRefundableError",
-        ErrorKind::RefundExceedsAvailable => "RefundExceedsAvailableError",
-        ErrorKind::InsufficientBalance => "InsufficientBalanceError",
-        ErrorKind::BeneficiaryAccount => "BeneficiaryAccountError",
-        ErrorKind::RateLimited => "RateLimitError",
-        ErrorKind::NotFound => "NotFoundError",
-        ErrorKind::Api => "ApiError",
-        ErrorKind::Timeout => "TimeoutError",
-        ErrorKind::Network => "NetworkError",
-        ErrorKind::OutcomeUnknown => "OutcomeUnknownError",
-        ErrorKind::Decode => "DecodeError",
-        ErrorKind::Usage => "UsageError",
-        _ => "InternalError",
-    }
+    kind.exception_name()
 }
 
 fn error_info(e: &enkash::Error) -> ErrorInfo {
@@ -329,19 +312,11 @@ fn build_config(o: ClientOptions) -> Result<Config, enkash::Error> {
     if let Some(v) = o.merchant_access_key {
         b = b.merchant_access_key(v);
     }
-    b = match (o.refund_lookup.as_deref(), o.refund_enquiry_path) {
-        (Some("transaction_status_only"), _) => {
-            b.refund_lookup(RefundLookup::TransactionStatusOnly)
-        }
-        (None | Some("enquiry"), Some(path)) => b.refund_lookup(RefundLookup::Enquiry { path }),
-        (None | Some("enquiry"), None) => b,
-        (Some(other), _) => {
-            return Err(enkash::Error::invalid(
-                "refundLookup",
-                format!("must be \"enquiry\" or \"transaction_status_only\", got {other:?}"),
-            ))
-        }
-    };
+    if let Some(lookup) =
+        RefundLookup::from_name(o.refund_lookup.as_deref(), o.refund_enquiry_path)?
+    {
+        b = b.refund_lookup(lookup);
+    }
     let suffix = concat!("enkash-node/", env!("CARGO_PKG_VERSION"));
     b = b.user_agent_suffix(match o.user_agent_suffix {
         Some(extra) => format!("{suffix} {extra}"),
@@ -438,9 +413,8 @@ fn query(
     request_id: String,
     refund_transaction_id: Option<String>,
 ) -> RefundQuery {
-    let mut q = RefundQuery::new(transaction_id, request_id);
-    q.refund_transaction_id = refund_transaction_id;
-    q
+    RefundQuery::new(transaction_id, request_id)
+        .with_optional_refund_transaction_id(refund_transaction_id)
 }
 
 #[napi]

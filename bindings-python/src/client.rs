@@ -124,22 +124,11 @@ fn build_config(
     if retry_changed {
         b = b.retry_policy(retry);
     }
-    b = match (lookup_mode.as_deref(), enquiry_path) {
-        (Some("transaction_status_only"), _) => {
-            b.refund_lookup(RefundLookup::TransactionStatusOnly)
-        }
-        (None | Some("enquiry"), Some(path)) => b.refund_lookup(RefundLookup::Enquiry { path }),
-        (None | Some("enquiry"), None) => b,
-        (Some(other), _) => {
-            return Err(to_py_err(
-                py,
-                enkash::Error::invalid(
-                    "refund_lookup",
-                    format!("must be \"enquiry\" or \"transaction_status_only\", got {other:?}"),
-                ),
-            ))
-        }
-    };
+    if let Some(lookup) =
+        RefundLookup::from_name(lookup_mode.as_deref(), enquiry_path).map_err(err)?
+    {
+        b = b.refund_lookup(lookup);
+    }
     b.user_agent_suffix(concat!("enkash-python/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(err)
@@ -241,9 +230,8 @@ fn query(
     request_id: String,
     refund_transaction_id: Option<String>,
 ) -> RefundQuery {
-    let mut q = RefundQuery::new(transaction_id, request_id);
-    q.refund_transaction_id = refund_transaction_id;
-    q
+    RefundQuery::new(transaction_id, request_id)
+        .with_optional_refund_transaction_id(refund_transaction_id)
 }
 
 /// The jobs both clients run (argument conversion happens here, before anything is sent).

@@ -7,26 +7,9 @@ use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
-/// The exception class name for each error kind: one class per kind.
+/// The exception class name for each error kind (the core's one table).
 pub fn class_name(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::InvalidRequest => "InvalidRequestError",
-        ErrorKind::Configuration => "ConfigurationError",
-        ErrorKind::Authentication => "AuthenticationError",
-        ErrorKind::TransactionNotRefundable => "TransactionNotRefundableError",
-        ErrorKind::RefundExceedsAvailable => "RefundExceedsAvailableError",
-        ErrorKind::InsufficientBalance => "InsufficientBalanceError",
-        ErrorKind::BeneficiaryAccount => "BeneficiaryAccountError",
-        ErrorKind::RateLimited => "RateLimitError",
-        ErrorKind::NotFound => "NotFoundError",
-        ErrorKind::Api => "ApiError",
-        ErrorKind::Timeout => "TimeoutError",
-        ErrorKind::Network => "NetworkError",
-        ErrorKind::OutcomeUnknown => "OutcomeUnknownError",
-        ErrorKind::Decode => "DecodeError",
-        ErrorKind::Usage => "UsageError",
-        _ => "InternalError",
-    }
+    kind.exception_name()
 }
 
 /// `[(code, class name)]` for every kind, so the Python side can check the mapping is complete.

@@ -61,6 +61,25 @@ pub enum RefundLookup {
     TransactionStatusOnly,
 }
 
+impl RefundLookup {
+    /// The strategy named `"enquiry"` (default when `None`) or `"transaction_status_only"`,
+    /// with an optional enquiry path; `Ok(None)` means "keep the default".
+    pub fn from_name(
+        name: Option<&str>,
+        enquiry_path: Option<String>,
+    ) -> Result<Option<RefundLookup>, Error> {
+        match (name, enquiry_path) {
+            (Some("transaction_status_only"), _) => Ok(Some(RefundLookup::TransactionStatusOnly)),
+            (None | Some("enquiry"), Some(path)) => Ok(Some(RefundLookup::Enquiry { path })),
+            (None | Some("enquiry"), None) => Ok(None),
+            (Some(other), _) => Err(Error::invalid(
+                "refund_lookup",
+                format!("must be \"enquiry\" or \"transaction_status_only\", got {other:?}"),
+            )),
+        }
+    }
+}
+
 impl Default for RefundLookup {
     fn default() -> Self {
         RefundLookup::Enquiry {

@@ -68,6 +68,28 @@ impl ErrorKind {
         }
     }
 
+    /// The exception/error class name bindings use for this kind, e.g. `"RefundExceedsAvailableError"`.
+    pub fn exception_name(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidRequest => "InvalidRequestError",
+            ErrorKind::Configuration => "ConfigurationError",
+            ErrorKind::Authentication => "AuthenticationError",
+            ErrorKind::TransactionNotRefundable => "TransactionNotRefundableError",
+            ErrorKind::RefundExceedsAvailable => "RefundExceedsAvailableError",
+            ErrorKind::InsufficientBalance => "InsufficientBalanceError",
+            ErrorKind::BeneficiaryAccount => "BeneficiaryAccountError",
+            ErrorKind::RateLimited => "RateLimitError",
+            ErrorKind::NotFound => "NotFoundError",
+            ErrorKind::Api => "ApiError",
+            ErrorKind::Timeout => "TimeoutError",
+            ErrorKind::Network => "NetworkError",
+            ErrorKind::OutcomeUnknown => "OutcomeUnknownError",
+            ErrorKind::Decode => "DecodeError",
+            ErrorKind::Usage => "UsageError",
+            ErrorKind::Internal => "InternalError",
+        }
+    }
+
     /// Every kind, for bindings that map them one to one.
     pub const ALL: [ErrorKind; 16] = [
         ErrorKind::InvalidRequest,

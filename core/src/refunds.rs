@@ -79,6 +79,12 @@ impl RefundQuery {
         }
     }
 
+    /// Sets or clears the refund's own transaction id.
+    pub fn with_optional_refund_transaction_id(mut self, id: Option<String>) -> RefundQuery {
+        self.refund_transaction_id = id;
+        self
+    }
+
     /// Adds the refund's own transaction id.
     pub fn with_refund_transaction_id(mut self, id: impl Into<String>) -> RefundQuery {
         self.refund_transaction_id = Some(id.into());
