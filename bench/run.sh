@@ -79,7 +79,7 @@ echo "{\"name\":\"require_node_bare\",\"ms\":$(ms node -e 0)}" >> "$RESULTS"
 mb() { python3 -c "import os,sys; print(f'{os.path.getsize(sys.argv[1])/1048576:.3f}')" "$1"; }
 cp "$REL/libenkash_uniffi.so" "$WORK/libenkash_uniffi.stripped.so" && strip "$WORK/libenkash_uniffi.stripped.so"
 echo "{\"name\":\"size_wheel\",\"mb\":$(mb "$(ls "$WORK"/wheels/enkash-*.whl)")}" >> "$RESULTS"
-echo "{\"name\":\"size_node\",\"mb\":$(mb "$(ls bindings-node/enkash.*.node)")}" >> "$RESULTS"
+echo "{\"name\":\"size_node\",\"mb\":$(mb "$(ls "$WORK"/node/node_modules/enkash/enkash.*.node)")}" >> "$RESULTS"
 echo "{\"name\":\"size_uniffi\",\"mb\":$(mb "$WORK/libenkash_uniffi.stripped.so")}" >> "$RESULTS"
 
 if [ "$SOAK_CALLS" -gt 0 ]; then

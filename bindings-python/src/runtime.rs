@@ -121,38 +121,41 @@ pub fn runtime() -> PyResult<Arc<Runtime>> {
     Ok(rt)
 }
 
-/// Runs `fut` with the GIL released, waking every 100 ms to honour Ctrl-C (KeyboardInterrupt).
-/// A panic inside becomes `enkash.InternalError`, never a crash.
+/// Runs `fut` on the runtime's workers while this thread waits with the GIL released, waking
+/// every 100 ms to honour Ctrl-C (KeyboardInterrupt aborts the work). The workers own the I/O
+/// driver, so the only cross-thread handoff is the result. A panic becomes `enkash.InternalError`.
 pub fn block_on<T, F>(py: Python<'_>, fut: F) -> PyResult<T>
 where
-    F: Future<Output = Result<T, enkash::Error>> + Send,
-    T: Send,
+    F: Future<Output = Result<T, enkash::Error>> + Send + 'static,
+    T: Send + 'static,
 {
     let rt = runtime()?;
-    let outcome = py.detach(|| {
-        std::panic::catch_unwind(AssertUnwindSafe(|| {
-            rt.block_on(async {
-                let mut fut = std::pin::pin!(fut);
-                let mut tick = tokio::time::interval(Duration::from_millis(100));
-                tick.tick().await;
-                loop {
-                    tokio::select! {
-                        r = &mut fut => break Ok(r),
-                        _ = tick.tick() => {
-                            if let Err(e) = Python::attach(|py| py.check_signals()) {
-                                break Err(e);
-                            }
-                        }
-                    }
-                }
-            })
-        }))
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    let task = rt.spawn(async move {
+        let _ = tx.send(AssertUnwindSafe(fut).catch_unwind().await);
     });
-    match outcome {
-        Ok(Ok(Ok(v))) => Ok(v),
-        Ok(Ok(Err(e))) => Err(Python::attach(|py| to_py_err(py, e))),
-        Ok(Err(signal)) => Err(signal),
-        Err(_) => Err(internal_error("a panic inside the enkash core was caught")),
+    let waited = py.detach(move || loop {
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(result) => break Ok(Some(result)),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                if let Err(signal) = Python::attach(|py| py.check_signals()) {
+                    break Err(signal);
+                }
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break Ok(None),
+        }
+    });
+    match waited {
+        Ok(Some(Ok(Ok(v)))) => Ok(v),
+        Ok(Some(Ok(Err(e)))) => Err(to_py_err(py, e)),
+        Ok(Some(Err(_))) => Err(internal_error("a panic inside the enkash core was caught")),
+        Ok(None) => Err(internal_error(
+            "the runtime stopped before the call finished",
+        )),
+        Err(signal) => {
+            task.abort();
+            Err(signal)
+        }
     }
 }
 
