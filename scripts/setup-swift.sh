@@ -10,7 +10,7 @@ set -euo pipefail
 R="${ENKASH_SWIFT_CHROOT:-/var/cache/enkash/swift-trixie}"
 MIRROR="${ENKASH_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 mounts_under() { awk -v r="$R" '$2 == r || index($2, r "/") == 1 { print $2 }' /proc/mounts | sort -r; }
-if [ -x "$R/usr/bin/swift" ] && [ -f "$R/.enkash-ready" ]; then
+if [ -f "$R/.enkash-ready" ] && [ -x "$R/usr/libexec/swift/bin/swift" ]; then
   echo "swift chroot: reusing $R" >&2
   echo "$R"
   exit 0

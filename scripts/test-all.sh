@@ -123,6 +123,8 @@ W="$SWIFT_ROOT/work/enkash"
 mkdir -p "$W/swift" "$W/lib" "$W/bin"
 rm -rf "$W/swift/Sources" "$W/swift/Tests" "$W/scenarios"
 cp -r bindings-kotlin/swift/Package.swift bindings-kotlin/swift/Sources bindings-kotlin/swift/Tests "$W/swift/"
+# The FFI target holds only generated files (git-ignored), so a fresh clone has no folder for it.
+mkdir -p "$W/swift/Sources/Enkash" "$W/swift/Sources/EnkashFFI"
 cp "$GEN/Enkash.swift" "$W/swift/Sources/Enkash/Enkash.swift"
 cp "$GEN/EnkashFFI.h" "$W/swift/Sources/EnkashFFI/EnkashFFI.h"
 cp "$GEN/EnkashFFI.modulemap" "$W/swift/Sources/EnkashFFI/module.modulemap"
