@@ -7,7 +7,7 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
-use enkash::{Config, Decimal, Environment, ErrorKind, RefundLookup, RefundQuery, RetryPolicy};
+use enkash::{Config, Decimal, Environment, ErrorKind, RefundLookup, RefundQuery};
 
 uniffi::setup_scaffolding!("enkash");
 
@@ -269,17 +269,15 @@ fn build_config(c: ClientConfig) -> Result<Config, enkash::Error> {
     if let Some(v) = c.request_timeout_ms {
         b = b.request_timeout(Duration::from_millis(v));
     }
-    let mut retry = RetryPolicy::default();
     if let Some(v) = c.max_retries {
-        retry.max_retries = v;
+        b = b.max_retries(v);
     }
     if let Some(v) = c.initial_backoff_ms {
-        retry.initial_backoff = Duration::from_millis(v);
+        b = b.initial_backoff(Duration::from_millis(v));
     }
     if let Some(v) = c.max_backoff_ms {
-        retry.max_backoff = Duration::from_millis(v);
+        b = b.max_backoff(Duration::from_millis(v));
     }
-    b = b.retry_policy(retry);
     if let Some(lookup) = RefundLookup::from_name(c.refund_lookup.as_deref(), None)? {
         b = b.refund_lookup(lookup);
     }

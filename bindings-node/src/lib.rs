@@ -9,9 +9,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use enkash::{
-    Amount, Config, Decimal, Environment, ErrorKind, RefundLookup, RefundQuery, RetryPolicy,
-};
+use enkash::{Amount, Config, Decimal, Environment, ErrorKind, RefundLookup, RefundQuery};
 use futures_util::FutureExt;
 use napi::bindgen_prelude::{Buffer, Either};
 use napi_derive::napi;
@@ -286,20 +284,18 @@ fn build_config(o: ClientOptions) -> Result<Config, enkash::Error> {
     if let Some(v) = o.request_timeout_ms {
         b = b.request_timeout(millis("requestTimeoutMs", v)?);
     }
-    let mut retry = RetryPolicy::default();
     if let Some(v) = o.max_retries {
-        retry.max_retries = v;
+        b = b.max_retries(v);
     }
     if let Some(v) = o.initial_backoff_ms {
-        retry.initial_backoff = millis("initialBackoffMs", v)?;
+        b = b.initial_backoff(millis("initialBackoffMs", v)?);
     }
     if let Some(v) = o.max_backoff_ms {
-        retry.max_backoff = millis("maxBackoffMs", v)?;
+        b = b.max_backoff(millis("maxBackoffMs", v)?);
     }
     if let Some(v) = o.max_retry_after_ms {
-        retry.max_retry_after = millis("maxRetryAfterMs", v)?;
+        b = b.max_retry_after(millis("maxRetryAfterMs", v)?);
     }
-    b = b.retry_policy(retry);
     if let Some(v) = o.proxy {
         b = b.proxy(v);
     }

@@ -6,9 +6,7 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
-use enkash::{
-    Config, ConfigBuilder, Environment, RefundLookup, RefundOptions, RefundQuery, RetryPolicy,
-};
+use enkash::{Config, ConfigBuilder, Environment, RefundLookup, RefundOptions, RefundQuery};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple, PyType};
@@ -57,8 +55,6 @@ fn build_config(
     if let Some(v) = secret_key {
         b = b.secret_key(v);
     }
-    let mut retry = RetryPolicy::default();
-    let mut retry_changed = false;
     let mut lookup_mode: Option<String> = None;
     let mut enquiry_path: Option<String> = None;
     if let Some(opts) = options {
@@ -84,26 +80,10 @@ fn build_config(
                 "timeout" => b.total_timeout(secs("timeout")?),
                 "connect_timeout" => b.connect_timeout(secs("connect_timeout")?),
                 "request_timeout" => b.request_timeout(secs("request_timeout")?),
-                "max_retries" => {
-                    retry.max_retries = v.extract()?;
-                    retry_changed = true;
-                    b
-                }
-                "initial_backoff" => {
-                    retry.initial_backoff = secs("initial_backoff")?;
-                    retry_changed = true;
-                    b
-                }
-                "max_backoff" => {
-                    retry.max_backoff = secs("max_backoff")?;
-                    retry_changed = true;
-                    b
-                }
-                "max_retry_after" => {
-                    retry.max_retry_after = secs("max_retry_after")?;
-                    retry_changed = true;
-                    b
-                }
+                "max_retries" => b.max_retries(v.extract()?),
+                "initial_backoff" => b.initial_backoff(secs("initial_backoff")?),
+                "max_backoff" => b.max_backoff(secs("max_backoff")?),
+                "max_retry_after" => b.max_retry_after(secs("max_retry_after")?),
                 "proxy" => b.proxy(v.extract::<String>()?),
                 "extra_root_ca_pem" => b.extra_root_ca_pem(v.extract::<Vec<u8>>()?),
                 "user_agent_suffix" => b.user_agent_suffix(v.extract::<String>()?),
@@ -120,9 +100,6 @@ fn build_config(
                 _ => b,
             };
         }
-    }
-    if retry_changed {
-        b = b.retry_policy(retry);
     }
     if let Some(lookup) =
         RefundLookup::from_name(lookup_mode.as_deref(), enquiry_path).map_err(err)?

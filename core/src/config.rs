@@ -334,6 +334,21 @@ impl ConfigBuilder {
         self.retry.max_retries = n;
         self
     }
+    /// Delay before the first retry (doubles each time, with jitter; default 200 ms).
+    pub fn initial_backoff(mut self, d: Duration) -> Self {
+        self.retry.initial_backoff = d;
+        self
+    }
+    /// Upper bound of one backoff delay (default 5 s).
+    pub fn max_backoff(mut self, d: Duration) -> Self {
+        self.retry.max_backoff = d;
+        self
+    }
+    /// Longest `Retry-After` the SDK sleeps for (default 30 s); longer ones surface as `RateLimited`.
+    pub fn max_retry_after(mut self, d: Duration) -> Self {
+        self.retry.max_retry_after = d;
+        self
+    }
     /// The whole retry policy (backoff base, cap, Retry-After cap).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
@@ -563,6 +578,25 @@ mod tests {
                 .unwrap_err()
                 .field(),
             Some("total_timeout")
+        );
+    }
+
+    #[test]
+    fn retry_setters_change_one_field_each() {
+        let c = base()
+            .max_retries(4)
+            .initial_backoff(Duration::from_millis(7))
+            .build()
+            .unwrap();
+        assert_eq!(
+            c.retry_policy().max_retries,
+            4,
+            "an earlier setting survives"
+        );
+        assert_eq!(c.retry_policy().initial_backoff, Duration::from_millis(7));
+        assert_eq!(
+            c.retry_policy().max_backoff,
+            RetryPolicy::default().max_backoff
         );
     }
 
