@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use futures_util::future::{BoxFuture, FutureExt, Shared};
-use reqwest::Method;
+use http::Method;
 
 use crate::error::{Error, ErrorKind};
 use crate::secret::Secret;
@@ -16,6 +16,8 @@ use crate::wire;
 #[derive(Clone)]
 pub(crate) struct Token {
     pub value: Secret,
+    /// The `Authorization` header built once (`None` if the token cannot be a header value).
+    pub authorization: Option<http::HeaderValue>,
     /// Absolute expiry, epoch ms, as the server sent it.
     pub expires_at_ms: Option<i64>,
     fetched_at_ms: i64,
@@ -235,7 +237,15 @@ fn decode_token(transport: &Transport, reply: &crate::transport::Reply) -> Resul
     if status.is_success() {
         if let Some(token) = token {
             let expiry = parsed.as_ref().and_then(|p| p.expiry);
+            let authorization =
+                http::HeaderValue::from_str(&format!("{} {token}", transport.config.auth_scheme))
+                    .ok()
+                    .map(|mut v| {
+                        v.set_sensitive(true);
+                        v
+                    });
             return Ok(Token {
+                authorization,
                 value: Secret::new(token),
                 expires_at_ms: expiry.filter(|e| *e > 0),
                 fetched_at_ms: now_ms(),

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::Method;
+use http::Method;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 use tracing::Instrument;
@@ -91,8 +91,8 @@ impl Client {
         };
         let deadline = Deadline::after(self.config().total_timeout);
         let span = tracing::info_span!("enkash.get_transaction", transaction_id);
-        let payload = self.inner.call(&request, deadline).instrument(span).await?;
-        let wire: wire::WireTransaction = decode_payload(payload.as_deref(), "get_transaction")?;
+        let wire: wire::WireTransaction =
+            self.inner.call(&request, deadline).instrument(span).await?;
         require_status(wire.status.as_deref(), "get_transaction")?;
         Ok(Transaction::from_wire(wire, transaction_id))
     }
@@ -108,8 +108,7 @@ impl Client {
         };
         let deadline = Deadline::after(self.config().total_timeout);
         let span = tracing::info_span!("enkash.get_order", order_id);
-        let payload = self.inner.call(&request, deadline).instrument(span).await?;
-        let wire: wire::WireOrder = decode_payload(payload.as_deref(), "get_order")?;
+        let wire: wire::WireOrder = self.inner.call(&request, deadline).instrument(span).await?;
         Ok(Order::from_wire(wire, order_id))
     }
 }
@@ -149,11 +148,12 @@ impl ClientInner {
 
     /// Runs a call that is safe to repeat (reads, enquiries): authenticates, refreshes the token
     /// once on rejection, retries network errors, timeouts, 5xx and 429 with backoff.
-    pub(crate) async fn call(
+    /// The payload is decoded into `T` (a shape error is final, not retried).
+    pub(crate) async fn call<T: DeserializeOwned + Default>(
         &self,
         request: &ApiRequest,
         deadline: Deadline,
-    ) -> Result<Option<Box<RawValue>>, Error> {
+    ) -> Result<T, Error> {
         let config = self.config();
         let mut retry = 0u32;
         let mut refreshed = false;
@@ -170,10 +170,10 @@ impl ClientInner {
                 .and_then(|reply| {
                     tracing::debug!(status = reply.status.as_u16(), attempt = retry, "response");
                     self.transport
-                        .decode_envelope(&reply, request.route, Some(&token))
+                        .decode_reply::<T>(&reply, request.route, Some(&token))
                 });
             let (error, retry_after, stale) = match outcome {
-                Ok(payload) => return Ok(payload),
+                Ok(decoded) => return decoded,
                 Err(Failure::Rejected(e))
                     if e.kind() == ErrorKind::Authentication && !refreshed =>
                 {

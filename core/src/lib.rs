@@ -85,7 +85,7 @@ pub mod __fuzz {
     /// Runs a response body through the decoding a real call applies: envelope, payload,
     /// transaction / refund / order models and the token answer. Must never panic.
     pub fn decode_response(status: u16, body: &[u8]) {
-        let status = reqwest::StatusCode::from_u16(status).unwrap_or(reqwest::StatusCode::OK);
+        let status = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::OK);
         let reply = Reply {
             status,
             server_request_id: None,
@@ -110,6 +110,29 @@ pub mod __fuzz {
                 let _ = crate::models::Order::from_wire(w, "ORDFUZZ");
             }
         }
+        // The one-pass decoding must agree with the envelope path on every input.
+        let one_pass = t.decode_reply::<crate::wire::WireTransaction>(&reply, "fuzz", None);
+        let two_pass = t.decode_envelope(&reply, "fuzz", None).map(|p| {
+            crate::client::decode_payload::<crate::wire::WireTransaction>(p.as_deref(), "fuzz")
+        });
+        let summary = |r: &std::result::Result<
+            std::result::Result<crate::wire::WireTransaction, crate::Error>,
+            crate::transport::Failure,
+        >| match r {
+            Ok(Ok(w)) => format!(
+                "ok {:?} {:?}",
+                w.status,
+                w.amount.as_ref().map(|a| a.get().to_owned())
+            ),
+            Ok(Err(e)) => format!("payload {:?}", e.kind()),
+            Err(f) => format!("failure {f:?}"),
+        };
+        assert_eq!(
+            summary(&one_pass),
+            summary(&two_pass),
+            "one-pass and envelope decoding differ"
+        );
+        let _ = t.decode_reply::<crate::wire::WireOrder>(&reply, "fuzz", None);
     }
 }
 

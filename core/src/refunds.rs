@@ -2,12 +2,12 @@
 
 use std::time::Duration;
 
-use reqwest::Method;
+use http::Method;
 use rust_decimal::Decimal;
 use serde_json::value::RawValue;
 use tracing::Instrument;
 
-use crate::client::{decode_payload, require_status, Client};
+use crate::client::{require_status, Client};
 use crate::config::{AmountEncoding, RefundLookup};
 use crate::error::{Error, ErrorKind};
 use crate::models::Refund;
@@ -226,14 +226,15 @@ impl Client {
                 .send_once(&request, Some(&token), &[], attempt_timeout)
                 .await
                 .and_then(|reply| {
-                    inner
-                        .transport
-                        .decode_envelope(&reply, "refund", Some(&token))
+                    inner.transport.decode_reply::<wire::WireTransaction>(
+                        &reply,
+                        "refund",
+                        Some(&token),
+                    )
                 });
             let (error, retry_after, stale) = match outcome {
-                Ok(payload) => {
-                    let wire: wire::WireTransaction = decode_payload(payload.as_deref(), "refund")
-                        .map_err(|e| {
+                Ok(decoded) => {
+                    let wire = decoded.map_err(|e| {
                             // Accepted (response_code 0) but unreadable: it was applied.
                             Error::new(
                                 ErrorKind::OutcomeUnknown,
@@ -381,8 +382,7 @@ impl Client {
             body: Some(body),
             route: "refund_enquiry",
         };
-        let payload = self.inner.call(&request, deadline).await?;
-        let wire: wire::WireTransaction = decode_payload(payload.as_deref(), "refund_enquiry")?;
+        let wire: wire::WireTransaction = self.inner.call(&request, deadline).await?;
         Ok(Refund::from_wire(
             wire,
             transaction_id,
@@ -425,8 +425,7 @@ impl Client {
                     body: None,
                     route: "get_refund",
                 };
-                let payload = self.inner.call(&request, deadline).await?;
-                let wire: wire::WireTransaction = decode_payload(payload.as_deref(), "get_refund")?;
+                let wire: wire::WireTransaction = self.inner.call(&request, deadline).await?;
                 require_status(wire.status.as_deref(), "get_refund")?;
                 return Ok(Refund::from_wire(
                     wire,

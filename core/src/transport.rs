@@ -4,12 +4,25 @@
 use std::error::Error as StdError;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
-use reqwest::{Method, StatusCode};
+use bytes::Bytes;
+use http::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER,
+    USER_AGENT,
+};
+use http::{Method, StatusCode, Uri};
+use http_body_util::{BodyExt, Full};
+use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client as LegacyClient;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
+use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 use tokio::time::Instant;
 
 use crate::auth::Token;
+use crate::client::decode_payload;
 use crate::config::Config;
 use crate::error::{classify, Error, ErrorKind};
 use crate::retry::parse_retry_after;
@@ -49,46 +62,169 @@ pub(crate) enum Failure {
     },
 }
 
-/// The HTTP side of a client: reqwest pool + the configuration it was built from.
+/// The HTTP side of a client: one connection pool + the configuration it was built from.
 pub(crate) struct Transport {
     pub config: Config,
-    http: reqwest::Client,
+    backend: Backend,
+    /// `base_url` as text (ends with `/`): request URIs are this + the route's path.
+    base: String,
+    /// Headers every request carries, built once: `User-Agent`, `Accept`.
+    user_agent: HeaderValue,
+    /// The `merchantAccessKey` header name and value (marked sensitive: never logged by hyper).
+    merchant_access_key: (HeaderName, Option<HeaderValue>),
 }
 
+/// How long an idle pooled connection is kept (below common 60 s server keep-alive limits).
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(50);
+
+/// hyper's pooled client over rustls, used directly (no per-request URL re-parsing, redirect or
+/// retry layers): the request path costs a fraction of a general-purpose client's.
+type DirectClient = LegacyClient<HttpsConnector<HttpConnector>, Full<Bytes>>;
+
+/// Which HTTP stack carries the requests.
+enum Backend {
+    /// The default: hyper's pool over rustls.
+    Direct(Box<DirectClient>),
+    /// reqwest, when a proxy applies (explicit `proxy`, or `HTTPS_PROXY` & co. in the
+    /// environment for a non-loopback base URL): it implements CONNECT, proxy auth and `NO_PROXY`.
+    Proxied(reqwest::Client),
+}
+
+/// Environment variables that make a proxy apply (the ones reqwest's system-proxy support reads).
+const PROXY_ENV: [&str; 6] = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+];
+
 fn install_crypto_provider() {
-    // rustls needs a process-wide provider; ignore "already installed" (by us or the host app).
     let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// The rustls configuration: the platform's trust store plus `extra_root_ca_pem`, if given.
+fn tls_config(config: &Config) -> Result<rustls::ClientConfig, Error> {
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let extra = match &config.extra_root_ca_pem {
+        Some(pem) => parse_pem_certs(pem)?,
+        None => Vec::new(),
+    };
+    #[cfg(not(target_os = "android"))]
+    let verifier =
+        rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider.clone());
+    #[cfg(target_os = "android")]
+    let verifier = if extra.is_empty() {
+        rustls_platform_verifier::Verifier::new(provider.clone())
+    } else {
+        return Err(Error::invalid(
+            "extra_root_ca_pem",
+            "is not supported on Android (add the CA to the app's network security config)",
+        ));
+    };
+    let verifier =
+        verifier.map_err(|e| Error::config("cannot set up TLS verification").with_source(e))?;
+    let tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::config("cannot set up TLS").with_source(e))?
+        .dangerous()
+        .with_custom_certificate_verifier(std::sync::Arc::new(verifier))
+        .with_no_client_auth();
+    Ok(tls)
+}
+
+/// Every certificate in a PEM bundle; an error names the field when there is none or one is bad.
+fn parse_pem_certs(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, Error> {
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(pem)
+        .collect::<Result<_, _>>()
+        .map_err(|_| Error::invalid("extra_root_ca_pem", "is not a PEM certificate"))?;
+    if certs.is_empty() {
+        return Err(Error::invalid(
+            "extra_root_ca_pem",
+            "is not a PEM certificate",
+        ));
+    }
+    Ok(certs)
+}
+
+/// The reqwest client for proxied configurations (same TLS roots, timeouts, no redirects).
+fn reqwest_client(config: &Config, loopback: bool) -> Result<reqwest::Client, Error> {
+    let mut builder = reqwest::Client::builder()
+        .connect_timeout(config.connect_timeout)
+        .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .tcp_nodelay(true);
+    if let Some(proxy) = &config.proxy {
+        let p = reqwest::Proxy::all(proxy.expose())
+            .map_err(|_| Error::invalid("proxy", "is not a valid proxy URL"))?;
+        builder = builder.proxy(p);
+    } else if loopback {
+        builder = builder.no_proxy();
+    }
+    if let Some(pem) = &config.extra_root_ca_pem {
+        parse_pem_certs(pem)?;
+        let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+            Error::invalid("extra_root_ca_pem", "is not a PEM certificate").with_source(e)
+        })?;
+        for cert in certs {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    builder
+        .build()
+        .map_err(|e| Error::config("cannot build the HTTP client").with_source(e))
 }
 
 impl Transport {
     pub(crate) fn new(config: Config) -> Result<Transport, Error> {
         install_crypto_provider();
-        let mut default_headers = HeaderMap::new();
-        default_headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        let mut builder = reqwest::Client::builder()
-            .user_agent(config.user_agent())
-            .default_headers(default_headers)
-            .connect_timeout(config.connect_timeout)
-            .pool_idle_timeout(Duration::from_secs(50))
-            .tcp_nodelay(true);
         let loopback = config.base_url.scheme() == "http";
-        if let Some(proxy) = &config.proxy {
-            let p = reqwest::Proxy::all(proxy.expose())
-                .map_err(|_| Error::invalid("proxy", "is not a valid proxy URL"))?;
-            builder = builder.proxy(p);
-        } else if loopback {
-            builder = builder.no_proxy();
-        }
-        if let Some(pem) = &config.extra_root_ca_pem {
-            let cert = reqwest::Certificate::from_pem(pem).map_err(|e| {
-                Error::invalid("extra_root_ca_pem", "is not a PEM certificate").with_source(e)
-            })?;
-            builder = builder.add_root_certificate(cert);
-        }
-        let http = builder
-            .build()
-            .map_err(|e| Error::config("cannot build the HTTP client").with_source(e))?;
-        Ok(Transport { config, http })
+        let env_proxy = !loopback
+            && PROXY_ENV
+                .iter()
+                .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+        let backend = if config.proxy.is_some() || env_proxy {
+            Backend::Proxied(reqwest_client(&config, loopback)?)
+        } else {
+            let tls = tls_config(&config)?;
+            let mut http = HttpConnector::new();
+            http.enforce_http(false);
+            http.set_nodelay(true);
+            http.set_connect_timeout(Some(config.connect_timeout));
+            let https = HttpsConnectorBuilder::new()
+                .with_tls_config(tls)
+                .https_or_http()
+                .enable_http1()
+                .wrap_connector(http);
+            let client = LegacyClient::builder(TokioExecutor::new())
+                .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+                .pool_timer(TokioTimer::new())
+                .build(https);
+            Backend::Direct(Box::new(client))
+        };
+        let user_agent = HeaderValue::from_str(&config.user_agent()).map_err(|_| {
+            Error::invalid(
+                "user_agent_suffix",
+                "has characters not allowed in a header",
+            )
+        })?;
+        let merchant_header = HeaderName::from_bytes(wire::HEADER_MERCHANT_ACCESS_KEY.as_bytes())
+            .map_err(|e| Error::config("merchant header name").with_source(e))?;
+        let merchant_value = HeaderValue::from_str(config.merchant_access_key())
+            .ok()
+            .map(|mut v| {
+                v.set_sensitive(true);
+                v
+            });
+        let merchant_access_key = (merchant_header, merchant_value);
+        Ok(Transport {
+            base: config.base_url.as_str().to_owned(),
+            config,
+            backend,
+            user_agent,
+            merchant_access_key,
+        })
     }
 
     /// Removes the credentials and `token` from server-provided text before it goes into an error.
@@ -110,6 +246,48 @@ impl Transport {
         out
     }
 
+    /// The headers of one attempt (besides `Host` and `Content-Length`, which the stack adds).
+    fn headers(
+        &self,
+        request: &ApiRequest,
+        token: Option<&Token>,
+        extra_headers: &[(&'static str, &str)],
+    ) -> Result<HeaderMap, Failure> {
+        let not_sent = |what: &str| {
+            Failure::NotSent(Error::new(
+                ErrorKind::Configuration,
+                format!(
+                    "{}: {what} has characters not allowed in an HTTP header",
+                    request.route
+                ),
+            ))
+        };
+        let mut headers = HeaderMap::with_capacity(8);
+        headers.insert(USER_AGENT, self.user_agent.clone());
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        if let Some(t) = token {
+            let auth = t
+                .authorization
+                .clone()
+                .ok_or_else(|| not_sent("the access token"))?;
+            headers.insert(HeaderName::from_static(wire::HEADER_AUTHORIZATION), auth);
+            let (name, value) = &self.merchant_access_key;
+            let value = value
+                .clone()
+                .ok_or_else(|| not_sent("merchant_access_key"))?;
+            headers.insert(name.clone(), value);
+        }
+        for (name, value) in extra_headers {
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| not_sent(name))?;
+            let value = HeaderValue::from_str(value).map_err(|_| not_sent(name.as_str()))?;
+            headers.insert(name, value);
+        }
+        if request.body.is_some() {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        Ok(headers)
+    }
+
     /// Sends one attempt and reads the whole body (bounded), within `attempt_timeout`.
     pub(crate) async fn send_once(
         &self,
@@ -118,36 +296,12 @@ impl Transport {
         extra_headers: &[(&'static str, &str)],
         attempt_timeout: Duration,
     ) -> Result<Reply, Failure> {
-        let url = self.config.url(&request.path).map_err(Failure::NotSent)?;
-        let mut rb = self
-            .http
-            .request(request.method.clone(), url)
-            .timeout(attempt_timeout);
-        if let Some(t) = token {
-            rb = rb
-                .header(
-                    wire::HEADER_AUTHORIZATION,
-                    format!("{} {}", self.config.auth_scheme, t.value.expose()),
-                )
-                .header(
-                    wire::HEADER_MERCHANT_ACCESS_KEY,
-                    self.config.merchant_access_key(),
-                );
-        }
-        for (name, value) in extra_headers {
-            rb = rb.header(*name, *value);
-        }
-        if let Some(body) = &request.body {
-            rb = rb
-                .header(CONTENT_TYPE, "application/json")
-                .body(body.clone());
-        }
-        let limit = self.config.max_response_bytes;
-        let route = request.route;
-        let exchange = async move {
-            let mut resp = rb.send().await.map_err(|e| transport_failure(e, route))?;
-            let status = resp.status();
-            let headers = resp.headers();
+        let headers = self.headers(request, token, extra_headers)?;
+        let exchange = async {
+            let (status, headers, body) = match &self.backend {
+                Backend::Direct(client) => self.exchange_direct(client, request, headers).await?,
+                Backend::Proxied(client) => self.exchange_proxied(client, request, headers).await?,
+            };
             let server_request_id = wire::RESPONSE_REQUEST_ID_HEADERS
                 .iter()
                 .find_map(|h| headers.get(*h))
@@ -157,22 +311,6 @@ impl Transport {
                 .get(RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
                 .and_then(parse_retry_after);
-            if resp.content_length().is_some_and(|n| n > limit as u64) {
-                return Err(too_large(route, status, limit));
-            }
-            let mut body = Vec::new();
-            loop {
-                match resp.chunk().await {
-                    Ok(Some(chunk)) => {
-                        if body.len() + chunk.len() > limit {
-                            return Err(too_large(route, status, limit));
-                        }
-                        body.extend_from_slice(&chunk);
-                    }
-                    Ok(None) => break,
-                    Err(e) => return Err(transport_failure(e, route)),
-                }
-            }
             Ok(Reply {
                 status,
                 server_request_id,
@@ -180,6 +318,7 @@ impl Transport {
                 body,
             })
         };
+        let route = request.route;
         match tokio::time::timeout(attempt_timeout, exchange).await {
             Ok(result) => result,
             Err(_) => Err(Failure::Ambiguous {
@@ -193,6 +332,114 @@ impl Transport {
                 stale_connection: false,
             }),
         }
+    }
+
+    /// One exchange on hyper's pool; the body is read up to `max_response_bytes`.
+    async fn exchange_direct(
+        &self,
+        client: &DirectClient,
+        request: &ApiRequest,
+        headers: HeaderMap,
+    ) -> Result<(StatusCode, HeaderMap, Vec<u8>), Failure> {
+        let route = request.route;
+        let uri = self.uri(&request.path)?;
+        let body = match &request.body {
+            Some(b) => Full::new(Bytes::from(b.clone())),
+            None => Full::new(Bytes::new()),
+        };
+        let mut req = http::Request::new(body);
+        *req.method_mut() = request.method.clone();
+        *req.uri_mut() = uri;
+        *req.headers_mut() = headers;
+        let resp = client
+            .request(req)
+            .await
+            .map_err(|e| direct_failure(e, route))?;
+        let (parts, mut body) = resp.into_parts();
+        let limit = self.config.max_response_bytes;
+        if content_length(&parts.headers).is_some_and(|n| n > limit as u64) {
+            return Err(too_large(route, parts.status, limit));
+        }
+        let mut buf = Vec::new();
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|e| stream_failure(e, route))?;
+            if let Ok(chunk) = frame.into_data() {
+                if buf.len() + chunk.len() > limit {
+                    return Err(too_large(route, parts.status, limit));
+                }
+                buf.extend_from_slice(&chunk);
+            }
+        }
+        Ok((parts.status, parts.headers, buf))
+    }
+
+    /// One exchange through reqwest (proxy configurations).
+    async fn exchange_proxied(
+        &self,
+        client: &reqwest::Client,
+        request: &ApiRequest,
+        headers: HeaderMap,
+    ) -> Result<(StatusCode, HeaderMap, Vec<u8>), Failure> {
+        let route = request.route;
+        let url = self.config.url(&request.path).map_err(Failure::NotSent)?;
+        let mut rb = client.request(request.method.clone(), url).headers(headers);
+        if let Some(body) = &request.body {
+            rb = rb.body(body.clone());
+        }
+        let mut resp = rb.send().await.map_err(|e| reqwest_failure(e, route))?;
+        let status = resp.status();
+        let limit = self.config.max_response_bytes;
+        if resp.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(too_large(route, status, limit));
+        }
+        let headers = std::mem::take(resp.headers_mut());
+        let mut buf = Vec::new();
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => {
+                    if buf.len() + chunk.len() > limit {
+                        return Err(too_large(route, status, limit));
+                    }
+                    buf.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => return Err(reqwest_failure(e, route)),
+            }
+        }
+        Ok((status, headers, buf))
+    }
+
+    /// `base_url` + `path` as a request URI, without re-parsing the base on the usual path.
+    fn uri(&self, path: &str) -> Result<Uri, Failure> {
+        let joined = format!("{}{}", self.base, path.trim_start_matches('/'));
+        if let Ok(uri) = Uri::try_from(joined) {
+            return Ok(uri);
+        }
+        // Unusual characters: let the URL parser normalise them, as reqwest would.
+        let url = self.config.url(path).map_err(Failure::NotSent)?;
+        Uri::try_from(url.as_str()).map_err(|e| {
+            Failure::NotSent(Error::config(format!("cannot build URL for {path}")).with_source(e))
+        })
+    }
+
+    /// Decodes a reply into the payload model `T`. The outer result classifies the attempt (as
+    /// [`Self::decode_envelope`]); the inner one is the payload's decoding, which is final.
+    /// A success is parsed in one pass; anything else takes the envelope path.
+    pub(crate) fn decode_reply<T: DeserializeOwned + Default>(
+        &self,
+        reply: &Reply,
+        route: &str,
+        token: Option<&Token>,
+    ) -> Result<Result<T, Error>, Failure> {
+        if reply.status.is_success() && !nesting_exceeds(&reply.body, MAX_JSON_DEPTH) {
+            if let Ok(env) = serde_json::from_slice::<wire::TypedEnvelope<T>>(&reply.body) {
+                if env.response_code == wire::CODE_SUCCESS {
+                    return Ok(Ok(env.payload.unwrap_or_default()));
+                }
+            }
+        }
+        let payload = self.decode_envelope(reply, route, token)?;
+        Ok(decode_payload(payload.as_deref(), route))
     }
 
     /// Decodes the `{response_code, response_message, payload}` envelope of a reply.
@@ -296,6 +543,10 @@ const MAX_JSON_DEPTH: usize = 64;
 
 /// True when `body` nests arrays/objects deeper than `max` (strings are skipped; O(n), no parse).
 fn nesting_exceeds(body: &[u8], max: usize) -> bool {
+    // Fast path: a body with at most `max` opening brackets cannot nest deeper than `max`.
+    if body.iter().filter(|&&b| b == b'{' || b == b'[').count() <= max {
+        return false;
+    }
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
     for &b in body {
         if in_string {
@@ -359,7 +610,39 @@ fn is_stale_connection(err: &(dyn StdError + 'static)) -> bool {
     false
 }
 
-fn transport_failure(e: reqwest::Error, route: &str) -> Failure {
+/// The `Content-Length` a response announced, if any.
+fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// Classifies a failure of hyper's pool: connecting (never sent) or after sending (ambiguous).
+fn direct_failure(e: hyper_util::client::legacy::Error, route: &str) -> Failure {
+    if e.is_connect() {
+        let msg = format!("{route}: could not connect");
+        return Failure::NotSent(Error::new(ErrorKind::Network, msg).with_source(e));
+    }
+    stream_failure(e, route)
+}
+
+/// A failure after the request may have been sent (while waiting or reading the body).
+fn stream_failure(e: impl StdError + Send + Sync + 'static, route: &str) -> Failure {
+    let stale = is_stale_connection(&e);
+    let msg = if stale {
+        format!("{route}: connection closed before the answer arrived")
+    } else {
+        format!("{route}: network error")
+    };
+    Failure::Ambiguous {
+        error: Error::new(ErrorKind::Network, msg).with_source(e),
+        stale_connection: stale,
+    }
+}
+
+/// Classifies a reqwest failure (proxied configurations).
+fn reqwest_failure(e: reqwest::Error, route: &str) -> Failure {
     if e.is_connect() {
         let msg = format!("{route}: could not connect");
         return Failure::NotSent(Error::new(ErrorKind::Network, msg).with_source(e));
@@ -375,16 +658,7 @@ fn transport_failure(e: reqwest::Error, route: &str) -> Failure {
         let msg = format!("{route}: cannot build the request");
         return Failure::NotSent(Error::new(ErrorKind::Configuration, msg).with_source(e));
     }
-    let stale = is_stale_connection(&e);
-    let msg = if stale {
-        format!("{route}: connection closed before the answer arrived")
-    } else {
-        format!("{route}: network error")
-    };
-    Failure::Ambiguous {
-        error: Error::new(ErrorKind::Network, msg).with_source(e),
-        stale_connection: stale,
-    }
+    stream_failure(e, route)
 }
 
 /// The deadline arithmetic of one SDK call.

@@ -91,6 +91,17 @@ pub struct Envelope {
     pub payload: Option<Box<RawValue>>,
 }
 
+/// The same envelope with the payload parsed straight into its model (one pass over a success).
+#[derive(Deserialize)]
+pub struct TypedEnvelope<T> {
+    /// `response_code`; 0 = success
+    pub response_code: i64,
+    /// `response_message`
+    pub response_message: Option<String>,
+    /// `payload`
+    pub payload: Option<T>,
+}
+
 /// Refund request body (§4.8). `amount` is written verbatim as a JSON number (or string, §6 #8).
 #[derive(Serialize)]
 pub struct RefundBody<'a> {
@@ -221,15 +232,18 @@ pub mod notify {
 
 /// Fills `{name}` in a path template with a percent-encoded value.
 pub fn fill_path(template: &str, name: &str, value: &str) -> String {
-    let encoded: String = value
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    template.replace(&format!("{{{name}}}"), &encoded)
+    let unreserved = |b: u8| b.is_ascii_alphanumeric() || b"-._~".contains(&b);
+    let placeholder = ["{", name, "}"].concat();
+    if value.bytes().all(unreserved) {
+        return template.replacen(&placeholder, value, 1);
+    }
+    let mut encoded = String::with_capacity(value.len() * 3);
+    for b in value.bytes() {
+        if unreserved(b) {
+            encoded.push(b as char);
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    template.replacen(&placeholder, &encoded, 1)
 }
