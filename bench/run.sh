@@ -3,8 +3,8 @@
 # and measures in one run the SDK in Rust, Python and Node against what users would write instead
 # and against wrk, plus import times, artifact sizes and (with SOAK_CALLS) RSS over a soak.
 # Writes bench/results/latest.{jsonl,md,png}.
-#   bench/run.sh                      # full: BENCH_RUNS=3 BENCH_OPS=3000 SOAK_CALLS=100000
-#   BENCH_RUNS=1 BENCH_OPS=60 SOAK_CALLS=2000 bench/run.sh   # smoke (CI)
+#   bench/run.sh                      # full: BENCH_RUNS=3 BENCH_OPS=3000 BENCH_SECS=3 SOAK_CALLS=100000
+#   BENCH_RUNS=1 BENCH_OPS=60 BENCH_SECS=1 SOAK_CALLS=2000 bench/run.sh   # smoke (CI)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -12,6 +12,7 @@ export CARGO_BUILD_TARGET="${CARGO_BUILD_TARGET:-x86_64-unknown-linux-gnu}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 RUNS="${BENCH_RUNS:-3}"
 OPS="${BENCH_OPS:-3000}"
+SECS="${BENCH_SECS:-3}"
 SOAK_CALLS="${SOAK_CALLS:-100000}"
 OUT="${BENCH_OUT:-$ROOT/bench/results}"
 REL="$CARGO_TARGET_DIR/$CARGO_BUILD_TARGET/release"
@@ -49,19 +50,24 @@ TOKEN=$(curl -fsS -X POST "$URL/api/v0/merchant/token" -H 'content-type: applica
   -d '{"accessKey":"ak_test","secretKey":"sk_test"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 
 for run in $(seq "$RUNS"); do
-  say "run $run/$RUNS: Rust"
-  "$REL/examples/bench" "$URL" "$OPS" >> "$RESULTS"
-  say "run $run/$RUNS: wrk (GET status, the ceiling)"
+  # Rust and wrk alternate per concurrency, so each pair is measured on the same machine state.
   for c in 1 16 64; do
-    rps=$(wrk -t"$(( c < 2 ? 1 : 2 ))" -c"$c" -d3s -H "Authorization: Bearer $TOKEN" -H "merchantAccessKey: ak_test" \
+    say "run $run/$RUNS: c=$c wrk (GET status, the ceiling), then the Rust client"
+    rps=$(wrk -t"$(( c < 2 ? 1 : 2 ))" -c"$c" -d"${SECS}s" -H "Authorization: Bearer $TOKEN" -H "merchantAccessKey: ak_test" \
       "$URL/api/v0/payment/EKBENCH000" | awk '/^Requests\/sec:/ { print $2 }')
-    echo "{\"name\":\"wrk_get_c$c\",\"concurrency\":$c,\"ops_per_s\":$rps}" >> "$RESULTS"
+    echo "{\"name\":\"wrk_get_c$c\",\"run\":$run,\"concurrency\":$c,\"ops_per_s\":${rps:-0}}" >> "$RESULTS"
+    BENCH_ONLY=get BENCH_CONC=$c "$REL/examples/bench" "$URL" "$OPS" "$SECS" | sed "s/^{/{\"run\":$run,/" >> "$RESULTS"
   done
+  say "run $run/$RUNS: Rust refund + status"
+  BENCH_ONLY=refund "$REL/examples/bench" "$URL" "$OPS" | sed "s/^{/{\"run\":$run,/" >> "$RESULTS"
   say "run $run/$RUNS: Python"
   "$VENV/bin/python" bench/py_bench.py "$URL" "$OPS" >> "$RESULTS"
   say "run $run/$RUNS: Node"
   NODE_PATH="$WORK/node/node_modules" node bench/node_bench.js "$URL" "$OPS" >> "$RESULTS"
 done
+
+say "token requests made by 256 concurrent callers on a fresh client"
+BENCH_ONLY=token "$REL/examples/bench" "$URL" "$OPS" >> "$RESULTS"
 
 say "start-up and sizes"
 ms() { python3 - "$@" <<'PY'

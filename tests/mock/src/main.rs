@@ -1,16 +1,19 @@
-//! `enkash-mock --listen 127.0.0.1:0 [--seed FILE]`: runs the simulator and prints its base URL.
+//! `enkash-mock --listen 127.0.0.1:0 [--seed FILE] [--exit-on-stdin-eof]`: runs the simulator and
+//! prints its base URL. With `--exit-on-stdin-eof` it also stops when its standard input closes,
+//! so a test harness that dies without cleaning up (its end of the pipe closes) takes it along.
 
 use std::io::Write;
 use std::net::SocketAddr;
 
 fn usage() -> ! {
-    eprintln!("usage: enkash-mock [--listen ADDR] [--seed FILE.json]");
+    eprintln!("usage: enkash-mock [--listen ADDR] [--seed FILE.json] [--exit-on-stdin-eof]");
     std::process::exit(2)
 }
 
 fn main() {
     let mut listen: SocketAddr = "127.0.0.1:0".parse().expect("literal");
     let mut seed = None;
+    let mut exit_on_stdin_eof = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -31,6 +34,7 @@ fn main() {
                     std::process::exit(2)
                 }));
             }
+            "--exit-on-stdin-eof" => exit_on_stdin_eof = true,
             "-h" | "--help" => usage(),
             _ => usage(),
         }
@@ -38,6 +42,12 @@ fn main() {
     if !listen.ip().is_loopback() {
         eprintln!("enkash-mock listens on loopback addresses only");
         std::process::exit(2);
+    }
+    if exit_on_stdin_eof {
+        std::thread::spawn(|| {
+            let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
+            std::process::exit(0);
+        });
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -7,12 +7,16 @@ import FoundationNetworking
 /// The enkash-mock simulator binary on an ephemeral loopback port, and its admin API.
 final class Simulator {
     let process = Process()
+    /// Our end of the simulator's stdin: when this test process ends, it closes and the
+    /// simulator (started with --exit-on-stdin-eof) exits too, even if deinit never runs.
+    let stdin = Pipe()
     let url: String
 
     init() throws {
         let bin = ProcessInfo.processInfo.environment["ENKASH_MOCK_BIN"] ?? "enkash-mock"
         process.executableURL = URL(fileURLWithPath: bin)
-        process.arguments = ["--listen", "127.0.0.1:0"]
+        process.arguments = ["--listen", "127.0.0.1:0", "--exit-on-stdin-eof"]
+        process.standardInput = stdin
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice

@@ -12,6 +12,8 @@ class Simulator : AutoCloseable {
     private val process: Process = ProcessBuilder(
         System.getProperty("enkash.mock.bin") ?: error("set -Denkash.mock.bin"),
         "--listen", "127.0.0.1:0",
+        // Stdin is a pipe from this JVM: if it dies without close(), the simulator exits too.
+        "--exit-on-stdin-eof",
     ).redirectError(ProcessBuilder.Redirect.DISCARD).start()
     val url: String = process.inputStream.bufferedReader().readLine() ?: error("simulator did not start")
     private val http = HttpClient.newHttpClient()
