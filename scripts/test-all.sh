@@ -149,7 +149,7 @@ for t in amount response notify; do
 done
 
 step "bench: smoke run (tiny counts; no ratios asserted)"
-BENCH_RUNS=1 BENCH_OPS=60 SOAK_CALLS=2000 BENCH_OUT="$CARGO_TARGET_DIR/bench-smoke" ./bench/run.sh > "$LOGS/bench.log" 2>&1 \
+BENCH_RUNS=1 BENCH_OPS=60 BENCH_SECS=1 SOAK_CALLS=2000 BENCH_OUT="$CARGO_TARGET_DIR/bench-smoke" ./bench/run.sh > "$LOGS/bench.log" 2>&1 \
   || { tail -n 40 "$LOGS/bench.log"; exit 1; }
 grep -E '^\| (Python|Node|Rust)' "$CARGO_TARGET_DIR/bench-smoke/latest.md" | head -n 4 || true
 
