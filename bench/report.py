@@ -98,12 +98,16 @@ try:
     labels = [c[0] for c in chart]
     ratios = [c[1] for c in chart]
     colors = ["#2a9d8f" if (c[2] is None or c[1] >= c[2]) else "#e76f51" for c in chart]
-    ax.barh(labels, ratios, color=colors)
+    floor = 0.1
+    ax.barh(labels, [max(r, floor) - floor for r in ratios], left=floor, color=colors)
+    ax.set_xscale("log")
+    ax.set_xlim(floor, max(max(ratios) * 2, 2))
     for i, c in enumerate(chart):
+        ax.text(max(c[1], floor) * 1.05, i, f"{c[1]:.2f}×", va="center", fontsize=8)
         if c[2] is not None:
             ax.plot([c[2], c[2]], [i - 0.4, i + 0.4], color="black", linewidth=1.5)
     ax.axvline(1.0, color="grey", linestyle=":")
-    ax.set_xlabel("SDK / baseline (higher is better; black tick = target)")
+    ax.set_xlabel("SDK / baseline, log scale (higher is better; black tick = target)")
     ax.invert_yaxis()
     ax.tick_params(axis="y", labelsize=7)
     fig.tight_layout()
