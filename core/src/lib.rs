@@ -69,6 +69,12 @@ pub mod __fuzz {
 
     use crate::transport::{Reply, Transport};
 
+    /// The shared decoding-only transport (for the crate's own tests).
+    #[cfg(test)]
+    pub(crate) fn transport_for_tests() -> &'static Transport {
+        transport()
+    }
+
     fn transport() -> &'static Transport {
         static T: OnceLock<Transport> = OnceLock::new();
         T.get_or_init(|| {

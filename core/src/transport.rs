@@ -431,8 +431,14 @@ impl Transport {
         route: &str,
         token: Option<&Token>,
     ) -> Result<Result<T, Error>, Failure> {
-        if reply.status.is_success() && !nesting_exceeds(&reply.body, MAX_JSON_DEPTH) {
-            if let Ok(env) = serde_json::from_slice::<wire::TypedEnvelope<T>>(&reply.body) {
+        // JSON is UTF-8 throughout; checked first because fields the model ignores are skipped
+        // unvalidated (the envelope path rejects such a body, and so must this one).
+        let text = std::str::from_utf8(&reply.body).ok();
+        if let Some(text) = text
+            .filter(|_| reply.status.is_success())
+            .filter(|_| !nesting_exceeds(&reply.body, MAX_JSON_DEPTH))
+        {
+            if let Ok(env) = serde_json::from_str::<wire::TypedEnvelope<T>>(text) {
                 if env.response_code == wire::CODE_SUCCESS {
                     return Ok(Ok(env.payload.unwrap_or_default()));
                 }
@@ -700,5 +706,29 @@ mod tests {
         assert!(!super::nesting_exceeds(br#"{"a":[1,{"b":"[[[[[[["}]}"#, 3));
         assert!(super::nesting_exceeds(b"[[[[", 3));
         assert!(!super::nesting_exceeds(br#"{"s":"\"[[[[[["}"#, 1));
+        // More than `max` brackets in total, but never deeper than `max`: not exceeded.
+        assert!(!super::nesting_exceeds(b"[[],[],[],[]]", 2));
+    }
+
+    /// Found by the `response` fuzz target: invalid UTF-8 inside a field the model ignores.
+    /// The one-pass decoding must reject it as the envelope path does, not skip over it.
+    #[test]
+    fn one_pass_decoding_rejects_invalid_utf8_like_the_envelope_path() {
+        let body = b"{\"response_code\": 0, \"payload\": {\"unknownField\": \"EK\xcd\xcd\", \"status\": \"SUCCESS\"}}";
+        crate::__fuzz::decode_response(200, body); // asserts both paths agree
+        let reply = super::Reply {
+            status: http::StatusCode::OK,
+            server_request_id: None,
+            retry_after: None,
+            body: body.to_vec(),
+        };
+        let t = crate::__fuzz::transport_for_tests();
+        match t.decode_reply::<crate::wire::WireTransaction>(&reply, "test", None) {
+            Err(super::Failure::Ambiguous { error, .. }) => {
+                assert_eq!(error.kind(), crate::ErrorKind::Decode, "{error}")
+            }
+            Err(other) => panic!("expected an ambiguous decode failure, got {other:?}"),
+            Ok(_) => panic!("expected an ambiguous decode failure, got a decoded payload"),
+        }
     }
 }
