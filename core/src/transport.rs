@@ -4,7 +4,7 @@
 use std::error::Error as StdError;
 use std::time::Duration;
 
-use bytes::Bytes;
+use bytes::{Buf, Bytes};
 use http::header::{
     HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER,
     USER_AGENT,
@@ -68,7 +68,7 @@ pub(crate) struct Transport {
     backend: Backend,
     /// `base_url` as text (ends with `/`): request URIs are this + the route's path.
     base: String,
-    /// Headers every request carries, built once: `User-Agent`, `Accept`.
+    /// The `User-Agent` header value, built once.
     user_agent: HeaderValue,
     /// The `merchantAccessKey` header name and value (marked sensitive: never logged by hyper).
     merchant_access_key: (HeaderName, Option<HeaderValue>),
@@ -163,11 +163,10 @@ fn reqwest_client(config: &Config, loopback: bool) -> Result<reqwest::Client, Er
         builder = builder.no_proxy();
     }
     if let Some(pem) = &config.extra_root_ca_pem {
-        parse_pem_certs(pem)?;
-        let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
-            Error::invalid("extra_root_ca_pem", "is not a PEM certificate").with_source(e)
-        })?;
-        for cert in certs {
+        for der in parse_pem_certs(pem)? {
+            let cert = reqwest::Certificate::from_der(der.as_ref()).map_err(|e| {
+                Error::invalid("extra_root_ca_pem", "is not a PEM certificate").with_source(e)
+            })?;
             builder = builder.add_root_certificate(cert);
         }
     }
@@ -355,22 +354,7 @@ impl Transport {
             .request(req)
             .await
             .map_err(|e| direct_failure(e, route))?;
-        let (parts, mut body) = resp.into_parts();
-        let limit = self.config.max_response_bytes;
-        if content_length(&parts.headers).is_some_and(|n| n > limit as u64) {
-            return Err(too_large(route, parts.status, limit));
-        }
-        let mut buf = Vec::new();
-        while let Some(frame) = body.frame().await {
-            let frame = frame.map_err(|e| stream_failure(e, route))?;
-            if let Ok(chunk) = frame.into_data() {
-                if buf.len() + chunk.len() > limit {
-                    return Err(too_large(route, parts.status, limit));
-                }
-                buf.extend_from_slice(&chunk);
-            }
-        }
-        Ok((parts.status, parts.headers, buf))
+        self.read_bounded(resp, route).await
     }
 
     /// One exchange through reqwest (proxy configurations).
@@ -386,27 +370,37 @@ impl Transport {
         if let Some(body) = &request.body {
             rb = rb.body(body.clone());
         }
-        let mut resp = rb.send().await.map_err(|e| reqwest_failure(e, route))?;
-        let status = resp.status();
+        let resp = rb.send().await.map_err(|e| reqwest_failure(e, route))?;
+        self.read_bounded(http::Response::from(resp), route).await
+    }
+
+    /// Reads a whole response body, refusing more than `max_response_bytes` (announced or
+    /// received); both stacks' responses come through here.
+    async fn read_bounded<B>(
+        &self,
+        resp: http::Response<B>,
+        route: &str,
+    ) -> Result<(StatusCode, HeaderMap, Vec<u8>), Failure>
+    where
+        B: hyper::body::Body + Unpin,
+        B::Error: StdError + Send + Sync + 'static,
+    {
+        let (parts, mut body) = resp.into_parts();
         let limit = self.config.max_response_bytes;
-        if resp.content_length().is_some_and(|n| n > limit as u64) {
-            return Err(too_large(route, status, limit));
+        if content_length(&parts.headers).is_some_and(|n| n > limit as u64) {
+            return Err(too_large(route, parts.status, limit));
         }
-        let headers = std::mem::take(resp.headers_mut());
         let mut buf = Vec::new();
-        loop {
-            match resp.chunk().await {
-                Ok(Some(chunk)) => {
-                    if buf.len() + chunk.len() > limit {
-                        return Err(too_large(route, status, limit));
-                    }
-                    buf.extend_from_slice(&chunk);
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|e| stream_failure(e, route))?;
+            if let Ok(chunk) = frame.into_data() {
+                if buf.len() + chunk.remaining() > limit {
+                    return Err(too_large(route, parts.status, limit));
                 }
-                Ok(None) => break,
-                Err(e) => return Err(reqwest_failure(e, route)),
+                buf.extend_from_slice(chunk.chunk());
             }
         }
-        Ok((status, headers, buf))
+        Ok((parts.status, parts.headers, buf))
     }
 
     /// `base_url` + `path` as a request URI, without re-parsing the base on the usual path.
@@ -627,10 +621,15 @@ fn content_length(headers: &HeaderMap) -> Option<u64> {
 /// Classifies a failure of hyper's pool: connecting (never sent) or after sending (ambiguous).
 fn direct_failure(e: hyper_util::client::legacy::Error, route: &str) -> Failure {
     if e.is_connect() {
-        let msg = format!("{route}: could not connect");
-        return Failure::NotSent(Error::new(ErrorKind::Network, msg).with_source(e));
+        return connect_failure(e, route);
     }
     stream_failure(e, route)
+}
+
+/// Connecting failed (DNS, TCP, TLS handshake, proxy): the request was never sent.
+fn connect_failure(e: impl StdError + Send + Sync + 'static, route: &str) -> Failure {
+    let msg = format!("{route}: could not connect");
+    Failure::NotSent(Error::new(ErrorKind::Network, msg).with_source(e))
 }
 
 /// A failure after the request may have been sent (while waiting or reading the body).
@@ -650,8 +649,7 @@ fn stream_failure(e: impl StdError + Send + Sync + 'static, route: &str) -> Fail
 /// Classifies a reqwest failure (proxied configurations).
 fn reqwest_failure(e: reqwest::Error, route: &str) -> Failure {
     if e.is_connect() {
-        let msg = format!("{route}: could not connect");
-        return Failure::NotSent(Error::new(ErrorKind::Network, msg).with_source(e));
+        return connect_failure(e, route);
     }
     if e.is_timeout() {
         let msg = format!("{route}: timed out waiting for the answer");

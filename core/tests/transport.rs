@@ -1,5 +1,7 @@
-//! The HTTP stack itself: TLS set-up (platform roots + `extra_root_ca_pem`) and a server that
-//! does not speak TLS on an `https://` URL.
+//! The HTTP stack itself: TLS set-up (platform roots + `extra_root_ca_pem`), a server that
+//! does not speak TLS on an `https://` URL, and the proxied stack (reqwest) end to end.
+
+mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -7,6 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::*;
 use enkash::{Client, Config, ErrorKind, RetryPolicy};
 
 /// A public, self-signed test root (its private key was discarded when it was made).
@@ -86,4 +89,26 @@ async fn a_server_that_does_not_speak_tls_is_a_connect_error() {
     assert!(err.message().contains("could not connect"), "{err}");
     // Nothing was sent, so the token request was tried again once.
     assert_eq!(accepted.load(Ordering::SeqCst), 2);
+}
+
+/// With a proxy configured the client uses its proxied stack. The simulator doubles as the proxy
+/// (it routes absolute-form requests by path), so the whole call runs through it, and the
+/// response-size limit holds there as on the direct stack.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn through_a_proxy_calls_work_and_the_size_limit_holds() {
+    let mock = mock();
+    seed_txns(&mock, &[("EKPROXY1", "10")]);
+    let client = Client::new(config(&mock).proxy(mock.base_url()).build().unwrap()).unwrap();
+    let t = client.get_transaction("EKPROXY1").await.unwrap();
+    assert_eq!(t.transaction_id, "EKPROXY1");
+    assert_eq!(t.amount.map(|a| a.to_string()).as_deref(), Some("10"));
+    assert_eq!(mock.journal().count("get_transaction"), 1);
+
+    let mut huge = fault("get_transaction", FaultKind::HugeBody);
+    huge.bytes = Some(8 << 20);
+    huge.times = Some(10);
+    mock.add_fault(huge).unwrap();
+    let err = client.get_transaction("EKPROXY1").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+    assert!(err.message().contains("larger than"), "{err}");
 }
