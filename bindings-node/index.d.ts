@@ -1,7 +1,86 @@
-// Public types of the `enkash` package. Result shapes come from the napi-generated native.d.ts.
-import type { Refund, Transaction, Order, TokenInfo, PaymentNotification } from './native'
+// Public types of the `enkash` package: one line per field of the core's records and options
+// (the parity test fails when one is missing). Amounts are exact decimal strings ('100.50').
 
-export type { Refund, Transaction, Order, TokenInfo, PaymentNotification }
+/** A refund. */
+export interface Refund {
+  readonly requestId: string
+  readonly transactionId: string
+  readonly refundTransactionId: string | null
+  readonly amount: string
+  readonly status: 'pending' | 'succeeded' | 'failed' | 'unknown'
+  readonly rawStatus: string
+  /** True when the refund will not change any more (succeeded or failed). */
+  readonly isFinal: boolean
+  readonly message: string | null
+  readonly txnDate: string | null
+  readonly created: string | null
+  readonly lastModified: string | null
+  readonly uniqueTransactionId: string | null
+  readonly bankTransactionId: string | null
+  readonly paymentMode: string | null
+  readonly currency: string | null
+}
+
+/** A payment (or refund) transaction; `status` is the gateway's value, e.g. 'SUCCESS'. */
+export interface Transaction {
+  readonly transactionId: string
+  readonly status: string
+  readonly amount: string | null
+  readonly paymentMode: string | null
+  readonly currency: string | null
+  readonly bankCode: string | null
+  readonly bankName: string | null
+  readonly message: string | null
+  readonly txnDate: string | null
+  readonly created: string | null
+  readonly lastModified: string | null
+  readonly uniqueTransactionId: string | null
+  readonly bankTransactionId: string | null
+}
+
+export interface Order {
+  readonly orderId: string
+  readonly status: string | null
+  readonly amount: string | null
+  readonly created: string | null
+  readonly lastModified: string | null
+}
+
+/** The token's state: never the token itself. */
+export interface TokenInfo {
+  readonly expiresAtMs: number | null
+  /** The same expiry as RFC 3339 UTC text. */
+  readonly expiresAt: string | null
+  readonly cached: boolean
+}
+
+export interface PaymentNotification {
+  readonly transactionId: string | null
+  readonly orderId: string | null
+  readonly status: string | null
+  readonly orderStatus: string | null
+  readonly amount: string | null
+  readonly finalAmount: string | null
+  readonly transactionAmount: string | null
+  readonly surcharge: string | null
+  readonly surchargeGst: string | null
+  readonly mdr: string | null
+  readonly mdrGst: string | null
+  readonly paymentMode: string | null
+  readonly currency: string | null
+  readonly bankCode: string | null
+  readonly bankName: string | null
+  readonly cardScheme: string | null
+  readonly maskedCardNumber: string | null
+  readonly cardHolderName: string | null
+  readonly bankTransactionId: string | null
+  readonly uniqueTransactionId: string | null
+  readonly message: string | null
+  readonly txnDate: string | null
+  readonly checksum: string | null
+  /** A secret: not enumerable, so it stays out of inspection and JSON. */
+  readonly paymentToken: string | null
+}
 
 /** Options of `new Client(...)`; durations in milliseconds. */
 export interface ClientOptions {
@@ -28,6 +107,9 @@ export interface ClientOptions {
   refundLookup?: 'enquiry' | 'transaction_status_only'
   refundEnquiryPath?: string
   merchantAccessKey?: string
+  amountEncoding?: 'number' | 'string'
+  authScheme?: string
+  maxResponseBytes?: number
 }
 
 export interface RefundOptions {
@@ -66,6 +148,8 @@ export class Client {
 }
 
 export function parsePaymentNotification(body: Buffer | Uint8Array | string): PaymentNotification
+/** Parses rupee text with the SDK's rules into its exact text ('100.5' → '100.50'). */
+export function parseAmount(text: string): string
 
 export type ErrorCode =
   | 'invalid_request'

@@ -22,25 +22,11 @@ class EnkashError extends Error {
   }
 }
 
+// What the core offers (options, error classes), so this file lists none of it by hand.
+const SURFACE = JSON.parse(native.surface())
+
 const errorClasses = { EnkashError }
-for (const name of [
-  'InvalidRequestError',
-  'ConfigurationError',
-  'AuthenticationError',
-  'TransactionNotRefundableError',
-  'RefundExceedsAvailableError',
-  'InsufficientBalanceError',
-  'BeneficiaryAccountError',
-  'RateLimitError',
-  'NotFoundError',
-  'ApiError',
-  'TimeoutError',
-  'NetworkError',
-  'OutcomeUnknownError',
-  'DecodeError',
-  'UsageError',
-  'InternalError',
-]) {
+for (const name of SURFACE.error_classes) {
   // A named class per kind, so `instanceof` and `err.name` work.
   errorClasses[name] = { [name]: class extends EnkashError {} }[name]
 }
@@ -71,12 +57,8 @@ function checkAmount(amount) {
   throw new TypeError(`amount must be a decimal string like '100.50' or a number, got ${amount === null ? 'null' : typeof amount}`)
 }
 
-const CLIENT_OPTIONS = new Set([
-  'accessKey', 'secretKey', 'environment', 'baseUrl', 'timeoutMs', 'connectTimeoutMs',
-  'requestTimeoutMs', 'maxRetries', 'initialBackoffMs', 'maxBackoffMs', 'maxRetryAfterMs', 'proxy',
-  'extraRootCaPem', 'userAgentSuffix', 'tokenRefreshSkewMs', 'refundLookup', 'refundEnquiryPath',
-  'merchantAccessKey',
-])
+// The core spells each option the JavaScript way: camelCase, durations with `Ms` (timeoutMs).
+const CLIENT_OPTIONS = new Set(SURFACE.options.map((spec) => spec.js_name))
 
 function checkOptions(kind, options, allowed) {
   if (options === undefined || options === null) return {}
@@ -179,6 +161,12 @@ class Client {
   }
 }
 
+/** Parses rupee text with the core's rules into its exact text ('100.5' → '100.50'). */
+function parseAmount(text) {
+  requireString('text', text)
+  return unwrap(native.parseAmount(text))
+}
+
 /** Parses a Payment Notify body (the raw bytes received) leniently. */
 function parsePaymentNotification(body) {
   let bytes = body
@@ -197,7 +185,8 @@ function parsePaymentNotification(body) {
 module.exports = {
   Client,
   parsePaymentNotification,
+  parseAmount,
   ...errorClasses,
   /** @internal for tests */
-  _native: { errorKinds: native.errorKinds, triggerInternalPanic: async () => unwrap(await native.triggerInternalPanic()) },
+  _native: { surface: SURFACE, triggerInternalPanic: async () => unwrap(await native.triggerInternalPanic()) },
 }

@@ -4,6 +4,7 @@ import cjs from './index.js'
 export const {
   Client,
   parsePaymentNotification,
+  parseAmount,
   EnkashError,
   InvalidRequestError,
   ConfigurationError,

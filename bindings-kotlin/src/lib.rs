@@ -1,49 +1,140 @@
 //! uniffi bindings of the enkash SDK for Kotlin (`com.enkash.sdk`) and Swift (`Enkash`).
-//! Glue only: type conversion and a 1:1 error mapping; every rule lives in the core.
+//! Glue only: the records, the options and the error info are generated from the core's lists
+//! (`enkash::for_each_host_model!`, `for_each_client_option!`, `for_each_error_field!`), so a
+//! field added in core appears here without an edit; errors map 1:1 onto foreign exceptions.
 
-#![allow(missing_docs)] // cases and fields mirror the documented core `ErrorKind` / models
+#![allow(missing_docs)] // cases and fields mirror the documented core lists
+// The error crosses the FFI by value (uniffi lowers each case with its full ErrorInfo record).
+#![allow(clippy::result_large_err)]
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 use std::time::Duration;
 
-use enkash::{Config, Decimal, Environment, ErrorKind, RefundLookup, RefundQuery};
+use enkash::host::{money_from_text, ClientOptions, Money, SecretText};
+use enkash::{ErrorKind, RefundQuery, Secret};
 
 uniffi::setup_scaffolding!("enkash");
 
-/// Exact decimal money; crosses the FFI as its decimal text (BigDecimal / Decimal on the other side).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Money(pub Decimal);
+/// The User-Agent word for this binding (the user's `userAgentSuffix` follows it).
+const BINDING: &str = concat!("enkash-uniffi/", env!("CARGO_PKG_VERSION"));
 
+// Exact decimal money crosses the FFI as the core's money text (BigDecimal / Decimal on the other
+// side); text coming in is read exactly or refused, never rounded.
 uniffi::custom_type!(Money, String, {
-    lower: |m| m.0.normalize().to_string(),
-    try_lift: |s| Ok(Money(s.trim().parse::<Decimal>().map_err(|_| EnkashError::invalid("amount", format!("{s:?} is not a decimal number")))?)),
+    remote,
+    lower: |m| m.to_string(),
+    try_lift: |s| Ok(Money(money_from_text(&s, "amount").map_err(EnkashError::from)?)),
 });
 
-/// A secret string (access or secret key): the foreign `Secret` type never prints its value.
-#[derive(Clone)]
-pub struct SecretString(pub String);
+// Secrets: the foreign `Secret` type never prints its value.
+uniffi::custom_type!(Secret, String, {
+    remote,
+    lower: |s| s.expose().to_owned(),
+    try_lift: |s| Ok(Secret::new(s)),
+});
 
-uniffi::custom_type!(SecretString, String, {
+uniffi::custom_type!(SecretText, String, {
+    remote,
     lower: |s| s.0,
-    try_lift: |s| Ok(SecretString(s)),
+    try_lift: |s| Ok(SecretText(s)),
 });
 
-/// What every error case carries.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct ErrorInfo {
-    /// Stable kind name, e.g. "refund_exceeds_available".
-    pub code: String,
-    /// Human message (never contains credentials or tokens).
-    pub message: String,
-    pub http_status: Option<u16>,
-    /// The gateway's `response_code`.
-    pub response_code: Option<i64>,
-    /// The refund's `requestId` when the error concerns a refund.
-    pub request_id: Option<String>,
-    pub retryable: bool,
-    /// For invalid input: the field that broke a rule.
-    pub field: Option<String>,
+macro_rules! ffi_error_info {
+    ($( $(#[$m:meta])* $name:ident : $ty:ty ),* $(,)?) => {
+        /// What every error case carries (the core's `ErrorInfo`).
+        #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+        pub struct ErrorInfo {
+            $( $(#[$m])* pub $name: $ty, )*
+        }
+
+        impl From<enkash::host::ErrorInfo> for ErrorInfo {
+            fn from(i: enkash::host::ErrorInfo) -> Self {
+                ErrorInfo { $( $name: i.$name, )* }
+            }
+        }
+    };
+}
+enkash::for_each_error_field!(ffi_error_info);
+
+macro_rules! ffi_client_config {
+    ($( $(#[$m:meta])* $name:ident : $ty:ty ),* $(,)?) => {
+        /// Client configuration: every option of the core, each optional (`null`/`nil` keeps
+        /// the SDK default); durations are `java.time.Duration` / `TimeInterval`.
+        #[derive(Clone, uniffi::Record)]
+        pub struct ClientConfig {
+            $( $(#[$m])* #[uniffi(default = None)] pub $name: Option<$ty>, )*
+        }
+
+        impl From<ClientConfig> for ClientOptions {
+            fn from(c: ClientConfig) -> Self {
+                let mut o = ClientOptions::default();
+                $( o.$name = c.$name; )*
+                o
+            }
+        }
+    };
+}
+enkash::for_each_client_option!(ffi_client_config);
+
+macro_rules! ffi_model {
+    ($(#[$m:meta])* $name:ident ($view:ident) {
+        $( $(#[$fm:meta])* $field:ident : $ty:ty ),* $(,)?
+    }) => {
+        $(#[$m])*
+        #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+        pub struct $name {
+            $( $(#[$fm])* pub $field: $ty, )*
+        }
+
+        impl From<enkash::host::$view> for $name {
+            fn from(v: enkash::host::$view) -> Self {
+                $name { $( $field: v.$field, )* }
+            }
+        }
+    };
+}
+enkash::for_each_host_model!(ffi_model);
+
+fn refund_record(r: enkash::Refund) -> Refund {
+    enkash::host::RefundView::from(r).into()
+}
+
+fn transaction_record(t: enkash::Transaction) -> Transaction {
+    enkash::host::TransactionView::from(t).into()
+}
+
+fn order_record(o: enkash::Order) -> Order {
+    enkash::host::OrderView::from(o).into()
+}
+
+fn token_record(t: enkash::TokenInfo) -> TokenInfo {
+    enkash::host::TokenView::from(t).into()
+}
+
+fn query(
+    transaction_id: String,
+    request_id: String,
+    refund_transaction_id: Option<String>,
+) -> RefundQuery {
+    RefundQuery::new(transaction_id, request_id)
+        .with_optional_refund_transaction_id(refund_transaction_id)
+}
+
+fn refund_options(
+    request_id: Option<String>,
+    remarks: Option<String>,
+    reconcile_first: bool,
+) -> enkash::RefundOptions {
+    let mut o = enkash::RefundOptions::new().reconcile_first(reconcile_first);
+    o.request_id = request_id;
+    o.remarks = remarks;
+    o
+}
+
+fn amount(m: Money) -> Result<enkash::Amount, enkash::Error> {
+    enkash::Amount::from_decimal(m.0)
 }
 
 /// One error type, one case per core error kind (Kotlin `EnkashException.*`, Swift `EnkashError.*`).
@@ -85,15 +176,7 @@ pub enum EnkashError {
 
 impl From<enkash::Error> for EnkashError {
     fn from(e: enkash::Error) -> Self {
-        let info = ErrorInfo {
-            code: e.kind_code().to_owned(),
-            message: e.to_string(),
-            http_status: e.http_status(),
-            response_code: e.response_code(),
-            request_id: e.request_id().map(str::to_owned),
-            retryable: e.is_retryable(),
-            field: e.field().map(str::to_owned),
-        };
+        let info = ErrorInfo::from(e.info());
         match e.kind() {
             ErrorKind::InvalidRequest => EnkashError::InvalidRequest { info },
             ErrorKind::Configuration => EnkashError::Configuration { info },
@@ -116,199 +199,15 @@ impl From<enkash::Error> for EnkashError {
 }
 
 impl EnkashError {
-    fn invalid(field: &'static str, rule: impl Into<String>) -> EnkashError {
-        enkash::Error::invalid(field, rule).into()
-    }
-
     fn internal(message: &str) -> EnkashError {
         enkash::Error::new(ErrorKind::Internal, message.to_owned()).into()
     }
 }
 
-/// How a refund stands.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Enum)]
-pub enum RefundStatus {
-    Pending,
-    Succeeded,
-    Failed,
-    Unknown,
-}
-
-/// Client configuration; durations in milliseconds, `None` keeps the SDK default.
-#[derive(uniffi::Record)]
-pub struct ClientConfig {
-    pub access_key: SecretString,
-    pub secret_key: SecretString,
-    /// "uat" or "production" (ignored when `base_url` is set).
-    #[uniffi(default = None)]
-    pub environment: Option<String>,
-    #[uniffi(default = None)]
-    pub base_url: Option<String>,
-    #[uniffi(default = None)]
-    pub timeout_ms: Option<u64>,
-    #[uniffi(default = None)]
-    pub connect_timeout_ms: Option<u64>,
-    #[uniffi(default = None)]
-    pub request_timeout_ms: Option<u64>,
-    #[uniffi(default = None)]
-    pub max_retries: Option<u32>,
-    #[uniffi(default = None)]
-    pub initial_backoff_ms: Option<u64>,
-    #[uniffi(default = None)]
-    pub max_backoff_ms: Option<u64>,
-    /// "enquiry" (default) or "transaction_status_only".
-    #[uniffi(default = None)]
-    pub refund_lookup: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct Refund {
-    pub request_id: String,
-    pub transaction_id: String,
-    pub refund_transaction_id: Option<String>,
-    pub amount: Money,
-    pub status: RefundStatus,
-    pub raw_status: String,
-    pub message: Option<String>,
-    pub txn_date: Option<String>,
-    pub bank_transaction_id: Option<String>,
-    pub payment_mode: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct Transaction {
-    pub transaction_id: String,
-    pub status: String,
-    pub amount: Option<Money>,
-    pub payment_mode: Option<String>,
-    pub message: Option<String>,
-    pub txn_date: Option<String>,
-    pub bank_transaction_id: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct Order {
-    pub order_id: String,
-    pub status: Option<String>,
-    pub amount: Option<Money>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct PaymentNotification {
-    pub transaction_id: Option<String>,
-    pub order_id: Option<String>,
-    pub status: Option<String>,
-    pub order_status: Option<String>,
-    pub amount: Option<Money>,
-    pub final_amount: Option<Money>,
-    pub payment_mode: Option<String>,
-    pub checksum: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct TokenInfo {
-    pub expires_at_ms: Option<i64>,
-    pub cached: bool,
-}
-
-fn refund_record(r: enkash::Refund) -> Refund {
-    Refund {
-        amount: Money(r.amount),
-        status: match r.status {
-            enkash::RefundStatus::Pending => RefundStatus::Pending,
-            enkash::RefundStatus::Succeeded => RefundStatus::Succeeded,
-            enkash::RefundStatus::Failed => RefundStatus::Failed,
-            _ => RefundStatus::Unknown,
-        },
-        payment_mode: r.payment_mode.map(|m| m.as_str().to_owned()),
-        request_id: r.request_id,
-        transaction_id: r.transaction_id,
-        refund_transaction_id: r.refund_transaction_id,
-        raw_status: r.raw_status,
-        message: r.message,
-        txn_date: r.txn_date,
-        bank_transaction_id: r.bank_transaction_id,
-    }
-}
-
-fn transaction_record(t: enkash::Transaction) -> Transaction {
-    Transaction {
-        status: t.status.as_str().to_owned(),
-        amount: t.amount.map(Money),
-        payment_mode: t.payment_mode.map(|m| m.as_str().to_owned()),
-        transaction_id: t.transaction_id,
-        message: t.message,
-        txn_date: t.txn_date,
-        bank_transaction_id: t.bank_transaction_id,
-    }
-}
-
-fn order_record(o: enkash::Order) -> Order {
-    Order {
-        status: o.status.map(|s| s.as_str().to_owned()),
-        amount: o.amount.map(Money),
-        order_id: o.order_id,
-    }
-}
-
-fn build_config(c: ClientConfig) -> Result<Config, enkash::Error> {
-    let mut b = Config::builder()
-        .access_key(c.access_key.0)
-        .secret_key(c.secret_key.0);
-    if let Some(url) = c.base_url {
-        b = b.base_url(url);
-    } else if let Some(env) = c.environment {
-        b = b.environment(Environment::parse(&env)?);
-    }
-    if let Some(v) = c.timeout_ms {
-        b = b.total_timeout(Duration::from_millis(v));
-    }
-    if let Some(v) = c.connect_timeout_ms {
-        b = b.connect_timeout(Duration::from_millis(v));
-    }
-    if let Some(v) = c.request_timeout_ms {
-        b = b.request_timeout(Duration::from_millis(v));
-    }
-    if let Some(v) = c.max_retries {
-        b = b.max_retries(v);
-    }
-    if let Some(v) = c.initial_backoff_ms {
-        b = b.initial_backoff(Duration::from_millis(v));
-    }
-    if let Some(v) = c.max_backoff_ms {
-        b = b.max_backoff(Duration::from_millis(v));
-    }
-    if let Some(lookup) = RefundLookup::from_name(c.refund_lookup.as_deref(), None)? {
-        b = b.refund_lookup(lookup);
-    }
-    b.user_agent_suffix(concat!("enkash-uniffi/", env!("CARGO_PKG_VERSION")))
-        .build()
-}
-
-fn query(
-    transaction_id: String,
-    request_id: String,
-    refund_transaction_id: Option<String>,
-) -> RefundQuery {
-    RefundQuery::new(transaction_id, request_id)
-        .with_optional_refund_transaction_id(refund_transaction_id)
-}
-
-fn refund_options(
-    request_id: Option<String>,
-    remarks: Option<String>,
-    reconcile_first: bool,
-) -> enkash::RefundOptions {
-    let mut o = enkash::RefundOptions::new().reconcile_first(reconcile_first);
-    o.request_id = request_id;
-    o.remarks = remarks;
-    o
-}
-
 /// The EnKash client: `suspend`/`async` methods, plus `*Blocking` variants for Java and threads.
 #[derive(uniffi::Object)]
 pub struct EnkashClient {
-    inner: enkash::blocking::Client,
+    inner: std::sync::RwLock<Option<enkash::blocking::Client>>,
 }
 
 impl EnkashClient {
@@ -320,8 +219,9 @@ impl EnkashClient {
         F: FnOnce(enkash::Client) -> Fut,
         Fut: Future<Output = Result<T, enkash::Error>> + Send + 'static,
     {
-        let fut = make(self.inner.async_client().clone());
-        let handle = self.inner.runtime_handle().spawn(fut);
+        let (client, runtime) =
+            self.with(|c| Ok((c.async_client().clone(), c.runtime_handle())))?;
+        let handle = runtime.spawn(make(client));
         let _guard = AbortOnDrop(handle.abort_handle());
         match handle.await {
             Ok(r) => r.map_err(EnkashError::from),
@@ -332,12 +232,32 @@ impl EnkashClient {
         }
     }
 
+    /// Runs `f` on the open client; a closed one is a `Usage` error.
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&enkash::blocking::Client) -> Result<T, enkash::Error>,
+    ) -> Result<T, EnkashError> {
+        let guard = self.inner.read().unwrap_or_else(|p| p.into_inner());
+        match guard.as_ref() {
+            Some(c) => f(c).map_err(EnkashError::from),
+            None => Err(enkash::Error::new(ErrorKind::Usage, "the client is closed").into()),
+        }
+    }
+
+    fn build(config: ClientConfig, from_env: bool) -> Result<Arc<Self>, EnkashError> {
+        let config = ClientOptions::from(config).into_config(from_env, BINDING)?;
+        let inner = enkash::blocking::Client::new(config)?;
+        Ok(Arc::new(EnkashClient {
+            inner: std::sync::RwLock::new(Some(inner)),
+        }))
+    }
+
     fn blocking<T>(
         &self,
         f: impl FnOnce(&enkash::blocking::Client) -> Result<T, enkash::Error>,
     ) -> Result<T, EnkashError> {
-        match std::panic::catch_unwind(AssertUnwindSafe(|| f(&self.inner))) {
-            Ok(r) => r.map_err(EnkashError::from),
+        match std::panic::catch_unwind(AssertUnwindSafe(|| self.with(f))) {
+            Ok(r) => r,
             Err(_) => Err(EnkashError::internal(
                 "a panic inside the enkash core was caught",
             )),
@@ -357,18 +277,30 @@ impl Drop for AbortOnDrop {
 impl EnkashClient {
     /// A client for `config`.
     #[uniffi::constructor]
-    pub fn new(config: ClientConfig) -> Result<std::sync::Arc<Self>, EnkashError> {
-        let config = build_config(config)?;
-        let inner = enkash::blocking::Client::new(config)?;
-        Ok(std::sync::Arc::new(EnkashClient { inner }))
+    pub fn new(config: ClientConfig) -> Result<Arc<Self>, EnkashError> {
+        Self::build(config, false)
+    }
+
+    /// A client from ENKASH_ACCESS_KEY / ENKASH_SECRET_KEY / ENKASH_BASE_URL /
+    /// ENKASH_ENVIRONMENT; options set in `config` win.
+    #[uniffi::constructor]
+    pub fn from_env(config: ClientConfig) -> Result<Arc<Self>, EnkashError> {
+        Self::build(config, true)
     }
 
     /// The base URL in use.
-    pub fn base_url(&self) -> String {
-        self.inner.config().base_url().to_owned()
+    pub fn base_url(&self) -> Result<String, EnkashError> {
+        self.with(|c| Ok(c.config().base_url().to_owned()))
     }
 
-    /// Refunds `amount` of the successful payment `transaction_id`, exactly once.
+    /// Releases the connection pool; later calls fail with `Usage`.
+    pub fn close(&self) {
+        let taken = self.inner.write().unwrap_or_else(|p| p.into_inner()).take();
+        drop(taken);
+    }
+
+    /// Refunds `amount` of the successful payment `transaction_id`, exactly once. Persist
+    /// `request_id` before calling: it is how an `OutcomeUnknown` is settled later.
     pub async fn refund(
         &self,
         transaction_id: String,
@@ -377,7 +309,7 @@ impl EnkashClient {
         remarks: Option<String>,
         reconcile_first: bool,
     ) -> Result<Refund, EnkashError> {
-        let amount = enkash::Amount::from_decimal(amount.0)?;
+        let amount = self::amount(amount)?;
         let opts = refund_options(request_id, remarks, reconcile_first);
         self.spawn(move |c| async move {
             c.refund(&transaction_id, amount, opts)
@@ -399,21 +331,31 @@ impl EnkashClient {
             .await
     }
 
-    /// Polls until the refund is final or `timeout_ms` passes.
+    /// The refund, or null/nil only when the gateway proves it does not exist; settles an
+    /// `OutcomeUnknown` with its `requestId`.
+    pub async fn find_refund(
+        &self,
+        transaction_id: String,
+        request_id: String,
+        refund_transaction_id: Option<String>,
+    ) -> Result<Option<Refund>, EnkashError> {
+        let q = query(transaction_id, request_id, refund_transaction_id);
+        self.spawn(move |c| async move { Ok(c.find_refund(&q).await?.map(refund_record)) })
+            .await
+    }
+
+    /// Polls until the refund is final or `timeout` passes (default: the SDK's default wait).
     pub async fn wait_for_refund(
         &self,
         transaction_id: String,
         request_id: String,
         refund_transaction_id: Option<String>,
-        timeout_ms: u64,
+        timeout: Option<Duration>,
     ) -> Result<Refund, EnkashError> {
         let q = query(transaction_id, request_id, refund_transaction_id);
-        self.spawn(move |c| async move {
-            c.wait_for_refund(&q, Duration::from_millis(timeout_ms))
-                .await
-                .map(refund_record)
-        })
-        .await
+        let timeout = timeout.unwrap_or(enkash::host::DEFAULT_WAIT);
+        self.spawn(move |c| async move { c.wait_for_refund(&q, timeout).await.map(refund_record) })
+            .await
     }
 
     /// Status of a payment (or refund) transaction.
@@ -437,14 +379,8 @@ impl EnkashClient {
 
     /// Gets (or reuses) a token; reports its expiry, never the token.
     pub async fn check_token(&self) -> Result<TokenInfo, EnkashError> {
-        self.spawn(|c| async move {
-            let t = c.check_token().await?;
-            Ok(TokenInfo {
-                expires_at_ms: t.expires_at_ms,
-                cached: t.cached,
-            })
-        })
-        .await
+        self.spawn(|c| async move { c.check_token().await.map(token_record) })
+            .await
     }
 
     /// Blocking `refund`, for Java callers and plain threads.
@@ -456,15 +392,9 @@ impl EnkashClient {
         remarks: Option<String>,
         reconcile_first: bool,
     ) -> Result<Refund, EnkashError> {
-        self.blocking(|c| {
-            let amount = enkash::Amount::from_decimal(amount.0)?;
-            c.refund(
-                &transaction_id,
-                amount,
-                refund_options(request_id, remarks, reconcile_first),
-            )
-            .map(refund_record)
-        })
+        let amount = self::amount(amount)?;
+        let opts = refund_options(request_id, remarks, reconcile_first);
+        self.blocking(|c| c.refund(&transaction_id, amount, opts).map(refund_record))
     }
 
     /// Blocking `getRefund`.
@@ -474,10 +404,19 @@ impl EnkashClient {
         request_id: String,
         refund_transaction_id: Option<String>,
     ) -> Result<Refund, EnkashError> {
-        self.blocking(|c| {
-            c.get_refund(&query(transaction_id, request_id, refund_transaction_id))
-                .map(refund_record)
-        })
+        let q = query(transaction_id, request_id, refund_transaction_id);
+        self.blocking(|c| c.get_refund(&q).map(refund_record))
+    }
+
+    /// Blocking `findRefund`.
+    pub fn find_refund_blocking(
+        &self,
+        transaction_id: String,
+        request_id: String,
+        refund_transaction_id: Option<String>,
+    ) -> Result<Option<Refund>, EnkashError> {
+        let q = query(transaction_id, request_id, refund_transaction_id);
+        self.blocking(|c| Ok(c.find_refund(&q)?.map(refund_record)))
     }
 
     /// Blocking `waitForRefund`.
@@ -486,15 +425,11 @@ impl EnkashClient {
         transaction_id: String,
         request_id: String,
         refund_transaction_id: Option<String>,
-        timeout_ms: u64,
+        timeout: Option<Duration>,
     ) -> Result<Refund, EnkashError> {
-        self.blocking(|c| {
-            c.wait_for_refund(
-                &query(transaction_id, request_id, refund_transaction_id),
-                Duration::from_millis(timeout_ms),
-            )
-            .map(refund_record)
-        })
+        let q = query(transaction_id, request_id, refund_transaction_id);
+        let timeout = timeout.unwrap_or(enkash::host::DEFAULT_WAIT);
+        self.blocking(|c| c.wait_for_refund(&q, timeout).map(refund_record))
     }
 
     /// Blocking `getTransaction`.
@@ -509,28 +444,30 @@ impl EnkashClient {
     pub fn get_order_blocking(&self, order_id: String) -> Result<Order, EnkashError> {
         self.blocking(|c| c.get_order(&order_id).map(order_record))
     }
+
+    /// Blocking `checkToken`.
+    pub fn check_token_blocking(&self) -> Result<TokenInfo, EnkashError> {
+        self.blocking(|c| c.check_token().map(token_record))
+    }
 }
 
 /// Parses a Payment Notify body (the raw bytes received) leniently.
 #[uniffi::export]
 pub fn parse_payment_notification(body: Vec<u8>) -> Result<PaymentNotification, EnkashError> {
     let n = enkash::parse_payment_notification(&body)?;
-    Ok(PaymentNotification {
-        status: n.status.map(|s| s.as_str().to_owned()),
-        order_status: n.order_status.map(|s| s.as_str().to_owned()),
-        amount: n.amount.map(Money),
-        final_amount: n.final_amount.map(Money),
-        payment_mode: n.payment_mode.map(|s| s.as_str().to_owned()),
-        transaction_id: n.transaction_id,
-        order_id: n.order_id,
-        checksum: n.checksum,
-    })
+    Ok(enkash::host::PaymentNotificationView::from(n).into())
 }
 
 /// Parses rupee text exactly with the core's rules ("100.50" ok; "1.005", "1e3", "-1" refused).
 #[uniffi::export]
 pub fn parse_amount(text: String) -> Result<Money, EnkashError> {
     Ok(Money(enkash::Amount::parse(&text)?.as_decimal()))
+}
+
+/// The core's public surface as JSON, for the parity test.
+#[uniffi::export]
+pub fn surface() -> String {
+    enkash::host::surface().to_json()
 }
 
 /// Every error kind's stable code, in the order of the core's kinds (for the mapping test).

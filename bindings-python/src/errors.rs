@@ -1,7 +1,5 @@
 //! `enkash::Error` → the matching `enkash.*Error` exception (classes live in `enkash/_errors.py`).
 
-use std::error::Error as _;
-
 use enkash::ErrorKind;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
@@ -10,6 +8,13 @@ use pyo3::sync::PyOnceLock;
 /// The exception class name for each error kind (the core's one table).
 pub fn class_name(kind: ErrorKind) -> &'static str {
     kind.exception_name()
+}
+
+/// The core's public surface as JSON, for the parity test.
+#[pyfunction]
+#[pyo3(name = "_surface")]
+pub fn surface() -> String {
+    enkash::host::surface().to_json()
 }
 
 /// `[(code, class name)]` for every kind, so the Python side can check the mapping is complete.
@@ -43,26 +48,23 @@ fn errors_module(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
 }
 
 fn build(py: Python<'_>, e: &enkash::Error) -> PyResult<PyErr> {
-    let cls = errors_module(py)?.getattr(class_name(e.kind()))?;
-    let exc = cls.call1((e.to_string(),))?;
-    exc.setattr("code", e.kind_code())?;
-    exc.setattr("message", e.message())?;
-    exc.setattr("http_status", e.http_status())?;
-    exc.setattr("response_code", e.response_code())?;
-    exc.setattr("request_id", e.request_id())?;
-    exc.setattr("server_request_id", e.server_request_id())?;
-    exc.setattr("retryable", e.is_retryable())?;
-    exc.setattr("field", e.field())?;
-    exc.setattr("retry_after", e.retry_after().map(|d| d.as_secs_f64()))?;
+    let info = e.info();
+    let cls = errors_module(py)?.getattr(info.name.as_str())?;
+    let exc = cls.call1((info.message.as_str(),))?;
+    // Every field of the core's ErrorInfo, by its own name (the parity test checks the list).
+    macro_rules! set_fields {
+        ($( $(#[$m:meta])* $name:ident : $ty:ty ),* $(,)?) => {
+            $( exc.setattr(stringify!($name), info.$name.clone())?; )*
+        };
+    }
+    enkash::for_each_error_field!(set_fields);
+    // Python's idiom for durations: seconds.
+    exc.setattr(
+        "retry_after",
+        info.retry_after_ms.map(|ms| ms as f64 / 1000.0),
+    )?;
     let err = PyErr::from_value(exc);
-    if let Some(source) = e.source() {
-        let mut chain = source.to_string();
-        let mut cur = source.source();
-        while let Some(s) = cur {
-            chain.push_str(": ");
-            chain.push_str(&s.to_string());
-            cur = s.source();
-        }
+    if let Some(chain) = info.cause {
         err.set_cause(py, Some(PyRuntimeError::new_err(chain)));
     }
     Ok(err)

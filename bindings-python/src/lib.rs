@@ -33,6 +33,8 @@ fn enkash_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<models::TokenInfo>()?;
     m.add_function(wrap_pyfunction!(models::parse_payment_notification, m)?)?;
     m.add_function(wrap_pyfunction!(errors::error_kinds, m)?)?;
+    m.add_function(wrap_pyfunction!(errors::surface, m)?)?;
+    m.add_function(wrap_pyfunction!(convert::parse_amount, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::_shutdown, m)?)?;
     m.add_function(wrap_pyfunction!(errors::_trigger_internal_panic, m)?)?;
     Ok(())

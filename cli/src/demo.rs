@@ -114,8 +114,9 @@ async fn demo(g: &Global, args: DemoArgs, out: &Out) -> Result<(), enkash::Error
     step!("1. token: POST /api/v0/merchant/token");
     let info = client.check_token().await?;
     println!(
-        "  ✓ credentials accepted; token expires at {:?} (epoch ms), cached: {}",
-        info.expires_at_ms, info.cached
+        "  ✓ credentials accepted; {}, cached: {}",
+        crate::output::token_text(&info),
+        info.cached
     );
 
     let first = Amount::from_paise(total.paise() * 2 / 5)?;

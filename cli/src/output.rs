@@ -1,5 +1,6 @@
 //! Text or JSON output of the CLI.
 
+use enkash::host::{Money, TokenView};
 use enkash::{Order, Refund, TokenInfo, Transaction};
 use serde_json::{json, Value};
 
@@ -8,8 +9,11 @@ pub struct Out {
     pub json: bool,
 }
 
+/// The core's one exact money text: "100.50", and a 3-decimal gateway amount as "1.005" (never
+/// rounded).
 fn money(d: Option<enkash::Decimal>) -> Value {
-    d.map(|a| json!(format!("{a:.2}"))).unwrap_or(Value::Null)
+    d.map(|a| json!(Money(a).to_string()))
+        .unwrap_or(Value::Null)
 }
 
 pub fn refund_json(r: &Refund) -> Value {
@@ -68,13 +72,10 @@ impl Out {
     pub fn token(&self, info: &TokenInfo) {
         if self.json {
             self.emit(
-                &json!({"ok": true, "expires_at_ms": info.expires_at_ms, "cached": info.cached}),
+                &json!({"ok": true, "expires_at_ms": info.expires_at_ms, "expires_at": TokenView::from(info.clone()).expires_at, "cached": info.cached}),
             );
         } else {
-            match info.expires_at_ms {
-                Some(ms) => println!("credentials ok; token expires at {ms} (epoch ms)"),
-                None => println!("credentials ok; token carries no expiry (fetched per call)"),
-            }
+            println!("credentials ok; {}", token_text(info));
         }
     }
 
@@ -125,10 +126,10 @@ impl Out {
             self.emit(&refund_json(r));
         } else {
             println!(
-                "refund {} of {}: ₹{:.2} {} ({}){}",
+                "refund {} of {}: ₹{} {} ({}){}",
                 r.request_id,
                 r.transaction_id,
-                r.amount,
+                Money(r.amount),
                 r.status,
                 r.raw_status,
                 r.refund_transaction_id
@@ -137,5 +138,13 @@ impl Out {
                     .unwrap_or_default()
             );
         }
+    }
+}
+
+/// "token expires at 2026-12-04T15:51:42.457Z (UTC)" — a readable time, never `Some(…)`.
+pub fn token_text(info: &TokenInfo) -> String {
+    match TokenView::from(info.clone()).expires_at {
+        Some(at) => format!("token expires at {at} (UTC)"),
+        None => "token carries no expiry (fetched per call)".to_owned(),
     }
 }

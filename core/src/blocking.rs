@@ -123,6 +123,11 @@ impl Client {
         self.block_on(self.inner.get_refund(query))?
     }
 
+    /// See [`crate::Client::find_refund`].
+    pub fn find_refund(&self, query: &RefundQuery) -> Result<Option<Refund>, Error> {
+        self.block_on(self.inner.find_refund(query))?
+    }
+
     /// See [`crate::Client::wait_for_refund`].
     pub fn wait_for_refund(&self, query: &RefundQuery, timeout: Duration) -> Result<Refund, Error> {
         self.block_on(self.inner.wait_for_refund(query, timeout))?

@@ -98,6 +98,20 @@ pub enum AmountEncoding {
     String,
 }
 
+impl AmountEncoding {
+    /// Parses `"number"` or `"string"` (case-insensitive).
+    pub fn parse(name: &str) -> Result<AmountEncoding, Error> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "number" => Ok(AmountEncoding::Number),
+            "string" => Ok(AmountEncoding::String),
+            other => Err(Error::invalid(
+                "amount_encoding",
+                format!("must be \"number\" or \"string\", got {other:?}"),
+            )),
+        }
+    }
+}
+
 /// Validated client configuration. Build it with [`Config::builder`] or [`Config::from_env`].
 #[derive(Clone)]
 pub struct Config {

@@ -34,6 +34,7 @@ pub mod blocking;
 mod client;
 mod config;
 mod error;
+pub mod host;
 mod models;
 mod money;
 mod refunds;

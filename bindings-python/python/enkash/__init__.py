@@ -46,6 +46,7 @@ from ._native import (
     TokenInfo,
     Transaction,
     __version__,
+    parse_amount,
     parse_payment_notification,
 )
 
@@ -81,5 +82,6 @@ __all__ = [
     "TransactionNotRefundableError",
     "UsageError",
     "__version__",
+    "parse_amount",
     "parse_payment_notification",
 ]

@@ -12,7 +12,8 @@ class EnkashError(Exception):
     Attributes: ``code`` (stable kind name such as ``"refund_exceeds_available"``), ``message``,
     ``http_status``, ``response_code`` (the gateway's code), ``request_id`` (the refund's
     idempotency key, when the error concerns a refund), ``server_request_id``, ``retryable``,
-    ``field`` (for invalid input) and ``retry_after`` (seconds, for rate limits).
+    ``field`` (for invalid input), ``retry_after`` (seconds, for rate limits; also
+    ``retry_after_ms``), ``name`` (the class name) and ``cause`` (the flattened cause chain).
     """
 
     code: str = "enkash_error"
@@ -24,6 +25,9 @@ class EnkashError(Exception):
     retryable: bool = False
     field: Optional[str] = None
     retry_after: Optional[float] = None
+    retry_after_ms: Optional[int] = None
+    name: str = "EnkashError"
+    cause: Optional[str] = None
 
 
 class InvalidRequestError(EnkashError, ValueError):

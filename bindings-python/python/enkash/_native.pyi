@@ -4,7 +4,7 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, Awaitable, Literal, Optional, Union
 
-from typing_extensions import Self, final
+from typing_extensions import Self, TypedDict, Unpack, final
 
 __all__ = [
     "__version__",
@@ -17,6 +17,8 @@ __all__ = [
     "TokenInfo",
     "parse_payment_notification",
     "error_kinds",
+    "parse_amount",
+    "_surface",
     "_trigger_internal_panic",
     "_shutdown",
 ]
@@ -41,6 +43,8 @@ class Refund:
     @property
     def raw_status(self) -> str: ...
     @property
+    def is_final(self) -> bool: ...
+    @property
     def message(self) -> Optional[str]: ...
     @property
     def txn_date(self) -> Optional[str]: ...
@@ -56,8 +60,6 @@ class Refund:
     def payment_mode(self) -> Optional[str]: ...
     @property
     def currency(self) -> Optional[str]: ...
-    @property
-    def is_final(self) -> bool: ...
     def to_dict(self) -> dict[str, Any]: ...
 
 @final
@@ -109,7 +111,10 @@ class TokenInfo:
     @property
     def expires_at_ms(self) -> Optional[int]: ...
     @property
+    def expires_at(self) -> Optional[str]: ...
+    @property
     def cached(self) -> bool: ...
+    def to_dict(self) -> dict[str, Any]: ...
 
 @final
 class PaymentNotification:
@@ -165,8 +170,37 @@ class PaymentNotification:
 
 def parse_payment_notification(body: bytes) -> PaymentNotification: ...
 def error_kinds() -> list[tuple[str, str]]: ...
+def parse_amount(text: str) -> Decimal: ...
+def _surface() -> str: ...
 def _trigger_internal_panic() -> None: ...
 def _shutdown() -> None: ...
+
+class _ClientOptions(TypedDict, total=False):
+    """Keyword options of ``Client``/``AsyncClient`` (one line each; durations in seconds)."""
+
+    environment: Optional[Literal["uat", "production"]]
+    base_url: Optional[str]
+    merchant_access_key: Optional[str]
+    timeout: Optional[float]
+    connect_timeout: Optional[float]
+    request_timeout: Optional[float]
+    max_retries: Optional[int]
+    initial_backoff: Optional[float]
+    max_backoff: Optional[float]
+    max_retry_after: Optional[float]
+    proxy: Optional[str]
+    extra_root_ca_pem: Optional[Union[bytes, str]]
+    user_agent_suffix: Optional[str]
+    token_refresh_skew: Optional[float]
+    refund_lookup: Optional[Literal["enquiry", "transaction_status_only"]]
+    refund_enquiry_path: Optional[str]
+    amount_encoding: Optional[Literal["number", "string"]]
+    auth_scheme: Optional[str]
+    max_response_bytes: Optional[int]
+
+class _EnvOptions(_ClientOptions, total=False):
+    access_key: Optional[str]
+    secret_key: Optional[str]
 
 @final
 class Client:
@@ -174,44 +208,12 @@ class Client:
         cls,
         access_key: Optional[str] = None,
         secret_key: Optional[str] = None,
-        *,
-        environment: Optional[Literal["uat", "production"]] = ...,
-        base_url: Optional[str] = ...,
-        timeout: Optional[float] = ...,
-        connect_timeout: Optional[float] = ...,
-        request_timeout: Optional[float] = ...,
-        max_retries: Optional[int] = ...,
-        initial_backoff: Optional[float] = ...,
-        max_backoff: Optional[float] = ...,
-        max_retry_after: Optional[float] = ...,
-        proxy: Optional[str] = ...,
-        extra_root_ca_pem: Optional[bytes] = ...,
-        user_agent_suffix: Optional[str] = ...,
-        token_refresh_skew: Optional[float] = ...,
-        refund_lookup: Optional[Literal["enquiry", "transaction_status_only"]] = ...,
-        refund_enquiry_path: Optional[str] = ...,
-        merchant_access_key: Optional[str] = ...,
+        **options: Unpack[_ClientOptions],
     ) -> Self: ...
     @classmethod
     def from_env(
         cls,
-        *,
-        environment: Optional[Literal["uat", "production"]] = ...,
-        base_url: Optional[str] = ...,
-        timeout: Optional[float] = ...,
-        connect_timeout: Optional[float] = ...,
-        request_timeout: Optional[float] = ...,
-        max_retries: Optional[int] = ...,
-        initial_backoff: Optional[float] = ...,
-        max_backoff: Optional[float] = ...,
-        max_retry_after: Optional[float] = ...,
-        proxy: Optional[str] = ...,
-        extra_root_ca_pem: Optional[bytes] = ...,
-        user_agent_suffix: Optional[str] = ...,
-        token_refresh_skew: Optional[float] = ...,
-        refund_lookup: Optional[Literal["enquiry", "transaction_status_only"]] = ...,
-        refund_enquiry_path: Optional[str] = ...,
-        merchant_access_key: Optional[str] = ...,
+        **options: Unpack[_EnvOptions],
     ) -> Client: ...
     def refund(
         self,
@@ -234,7 +236,7 @@ class Client:
         request_id: str,
         *,
         refund_transaction_id: Optional[str] = None,
-        timeout: float = 60.0,
+        timeout: Optional[float] = None,
     ) -> Refund: ...
     def get_transaction(self, transaction_id: str) -> Transaction: ...
     def get_order(self, order_id: str) -> Order: ...
@@ -253,44 +255,12 @@ class AsyncClient:
         cls,
         access_key: Optional[str] = None,
         secret_key: Optional[str] = None,
-        *,
-        environment: Optional[Literal["uat", "production"]] = ...,
-        base_url: Optional[str] = ...,
-        timeout: Optional[float] = ...,
-        connect_timeout: Optional[float] = ...,
-        request_timeout: Optional[float] = ...,
-        max_retries: Optional[int] = ...,
-        initial_backoff: Optional[float] = ...,
-        max_backoff: Optional[float] = ...,
-        max_retry_after: Optional[float] = ...,
-        proxy: Optional[str] = ...,
-        extra_root_ca_pem: Optional[bytes] = ...,
-        user_agent_suffix: Optional[str] = ...,
-        token_refresh_skew: Optional[float] = ...,
-        refund_lookup: Optional[Literal["enquiry", "transaction_status_only"]] = ...,
-        refund_enquiry_path: Optional[str] = ...,
-        merchant_access_key: Optional[str] = ...,
+        **options: Unpack[_ClientOptions],
     ) -> Self: ...
     @classmethod
     def from_env(
         cls,
-        *,
-        environment: Optional[Literal["uat", "production"]] = ...,
-        base_url: Optional[str] = ...,
-        timeout: Optional[float] = ...,
-        connect_timeout: Optional[float] = ...,
-        request_timeout: Optional[float] = ...,
-        max_retries: Optional[int] = ...,
-        initial_backoff: Optional[float] = ...,
-        max_backoff: Optional[float] = ...,
-        max_retry_after: Optional[float] = ...,
-        proxy: Optional[str] = ...,
-        extra_root_ca_pem: Optional[bytes] = ...,
-        user_agent_suffix: Optional[str] = ...,
-        token_refresh_skew: Optional[float] = ...,
-        refund_lookup: Optional[Literal["enquiry", "transaction_status_only"]] = ...,
-        refund_enquiry_path: Optional[str] = ...,
-        merchant_access_key: Optional[str] = ...,
+        **options: Unpack[_EnvOptions],
     ) -> AsyncClient: ...
     def refund(
         self,
@@ -313,7 +283,7 @@ class AsyncClient:
         request_id: str,
         *,
         refund_transaction_id: Optional[str] = None,
-        timeout: float = 60.0,
+        timeout: Optional[float] = None,
     ) -> Awaitable[Refund]: ...
     def get_transaction(self, transaction_id: str) -> Awaitable[Transaction]: ...
     def get_order(self, order_id: str) -> Awaitable[Order]: ...

@@ -57,8 +57,8 @@ final class Simulator {
 
     func client(secretKey: String = "sk_test", maxRetries: UInt32? = nil, refundLookup: String? = nil) throws -> EnkashClient {
         try EnkashClient(config: ClientConfig(
-            accessKey: Secret("ak_test"), secretKey: Secret(secretKey), environment: nil, baseUrl: url,
-            timeoutMs: 20000, connectTimeoutMs: nil, requestTimeoutMs: 5000, maxRetries: maxRetries,
-            initialBackoffMs: 5, maxBackoffMs: 50, refundLookup: refundLookup))
+            accessKey: Secret("ak_test"), secretKey: Secret(secretKey), baseUrl: url,
+            timeout: 20, requestTimeout: 5, maxRetries: maxRetries,
+            initialBackoff: 0.005, maxBackoff: 0.05, refundLookup: refundLookup))
     }
 }

@@ -80,7 +80,7 @@ class ClientTest {
         assertThrows(EnkashException.Decode::class.java) { client.getTransactionBlocking("EKE") }
         txns("EKE" to "10")
         sim.addFault("""{"route":"get_transaction","kind":"delay","delay_ms":2000,"times":5}""")
-        val slow = sim.client(requestTimeoutMs = 200u, timeoutMs = 500u)
+        val slow = sim.client(requestTimeout = java.time.Duration.ofMillis(200), timeout = java.time.Duration.ofMillis(500))
         assertThrows(EnkashException.Timeout::class.java) { slow.getTransactionBlocking("EKE") }
         assertThrows(EnkashException.Authentication::class.java) { sim.client(secretKey = "wrong").getTransactionBlocking("EKE") }
         val refused = EnkashClient(ClientConfig(Secret("a"), Secret("b"), baseUrl = "http://127.0.0.1:1", maxRetries = 0u))

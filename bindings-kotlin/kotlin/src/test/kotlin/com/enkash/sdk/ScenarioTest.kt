@@ -30,7 +30,7 @@ class ScenarioTest {
     private fun refundMap(r: Refund) = mapOf(
         "request_id" to r.requestId, "transaction_id" to r.transactionId,
         "refund_transaction_id" to r.refundTransactionId, "amount" to r.amount.toPlainString(),
-        "status" to r.status.name.lowercase(), "raw_status" to r.rawStatus,
+        "status" to r.status, "raw_status" to r.rawStatus,
     )
 
     private suspend fun call(c: EnkashClient, name: String, a: JSONObject): Map<String, Any?> {
@@ -38,7 +38,7 @@ class ScenarioTest {
         return when (name) {
             "refund" -> refundMap(c.refund(s("transaction_id")!!, parseAmount(s("amount")!!), s("request_id"), s("remarks"), false))
             "get_refund" -> refundMap(c.getRefund(s("transaction_id")!!, s("request_id")!!, s("refund_transaction_id")))
-            "wait_for_refund" -> refundMap(c.waitForRefund(s("transaction_id")!!, s("request_id")!!, s("refund_transaction_id"), a.optLong("timeout_ms", 10000).toULong()))
+            "wait_for_refund" -> refundMap(c.waitForRefund(s("transaction_id")!!, s("request_id")!!, s("refund_transaction_id"), java.time.Duration.ofMillis(a.optLong("timeout_ms", 10000))))
             "get_transaction" -> c.getTransaction(s("transaction_id")!!).let {
                 mapOf("transaction_id" to it.transactionId, "status" to it.status, "amount" to it.amount?.toPlainString(), "payment_mode" to it.paymentMode)
             }

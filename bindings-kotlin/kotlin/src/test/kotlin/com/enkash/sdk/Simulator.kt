@@ -1,5 +1,7 @@
 package com.enkash.sdk
 
+import java.time.Duration
+
 import org.json.JSONArray
 import org.json.JSONObject
 import java.net.URI
@@ -40,18 +42,18 @@ class Simulator : AutoCloseable {
         secretKey: String = "sk_test",
         maxRetries: UInt? = null,
         refundLookup: String? = null,
-        requestTimeoutMs: ULong? = 5000u,
-        timeoutMs: ULong? = 20000u,
+        requestTimeout: Duration? = Duration.ofSeconds(5),
+        timeout: Duration? = Duration.ofSeconds(20),
     ): EnkashClient = EnkashClient(
         ClientConfig(
             accessKey = Secret("ak_test"),
             secretKey = Secret(secretKey),
             baseUrl = url,
+            timeout = timeout,
+            requestTimeout = requestTimeout,
             maxRetries = maxRetries,
-            initialBackoffMs = 5u,
-            maxBackoffMs = 50u,
-            requestTimeoutMs = requestTimeoutMs,
-            timeoutMs = timeoutMs,
+            initialBackoff = Duration.ofMillis(5),
+            maxBackoff = Duration.ofMillis(50),
             refundLookup = refundLookup,
         ),
     )
