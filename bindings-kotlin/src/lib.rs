@@ -3,7 +3,8 @@
 //! (`enkash::for_each_host_model!`, `for_each_client_option!`, `for_each_error_field!`), so a
 //! field added in core appears here without an edit; errors map 1:1 onto foreign exceptions.
 
-#![allow(missing_docs)] // cases and fields mirror the documented core lists
+#![allow(missing_docs)]
+// cases and fields mirror the documented core lists
 // The error crosses the FFI by value (uniffi lowers each case with its full ErrorInfo record).
 #![allow(clippy::result_large_err)]
 
