@@ -21,7 +21,7 @@ def test_quickstart_runs(mock: Mock) -> None:
         env=env, capture_output=True, text=True, timeout=60,
     )
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "100.5 pending" in out.stdout
+    assert "100.50 pending" in out.stdout
     assert "is succeeded (SUCCESS)" in out.stdout
     assert "payment EK1743074262175e8KIO is PARTIALLY_REFUNDED" in out.stdout
     assert "(async) payment" in out.stdout

@@ -59,6 +59,6 @@ def test_payment_token_is_hidden_in_repr() -> None:
     n = enkash.parse_payment_notification(b'{"transactionId":"EK1","paymentToken":"tok-secret-xyz","amount":1.5}')
     assert "tok-secret-xyz" not in repr(n)
     assert n.payment_token == "tok-secret-xyz"
-    assert str(n.amount) == "1.5"
+    assert str(n.amount) == "1.50"  # the core's one money text: two decimals
     with pytest.raises(enkash.DecodeError):
         enkash.parse_payment_notification(b"\xff\xfe")
