@@ -121,7 +121,7 @@ export interface RefundOptions {
 }
 
 export interface LookupOptions {
-  refundTransactionId?: string
+  refundTransactionId?: string | null
   /** For waitForRefund (default 60000). */
   timeoutMs?: number
 }
