@@ -294,12 +294,6 @@ impl EnkashClient {
         self.with(|c| Ok(c.config().base_url().to_owned()))
     }
 
-    /// Releases the connection pool; later calls fail with `Usage`.
-    pub fn close(&self) {
-        let taken = self.inner.write().unwrap_or_else(|p| p.into_inner()).take();
-        drop(taken);
-    }
-
     /// Refunds `amount` of the successful payment `transaction_id`, exactly once. Persist
     /// `request_id` before calling: it is how an `OutcomeUnknown` is settled later.
     pub async fn refund(

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A credential that never shows its value when printed or logged.
-public struct Secret: CustomStringConvertible, CustomDebugStringConvertible, Sendable, Hashable {
+public struct SecretValue: CustomStringConvertible, CustomDebugStringConvertible, Sendable, Hashable {
     public let value: String
     public init(_ value: String) { self.value = value }
     public var description: String { "Secret(***)" }

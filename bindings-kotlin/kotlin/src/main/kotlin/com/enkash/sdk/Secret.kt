@@ -1,8 +1,8 @@
 package com.enkash.sdk
 
 /** A credential that never shows its value in `toString()` (and so not in logs or data classes). */
-class Secret(val value: String) {
+class SecretValue(val value: String) {
     override fun toString(): String = "Secret(***)"
-    override fun equals(other: Any?): Boolean = other is Secret && other.value == value
+    override fun equals(other: Any?): Boolean = other is SecretValue && other.value == value
     override fun hashCode(): Int = value.hashCode()
 }

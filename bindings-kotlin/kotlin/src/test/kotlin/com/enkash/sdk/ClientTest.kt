@@ -124,7 +124,7 @@ class ClientTest {
         txns("EKS" to "10")
         val r = sim.client().refundBlocking("EKS", BigDecimal("1.50"), "S-1", null, false)
         assertNotNull(r.toString())
-        assertEquals(BigDecimal("1.5"), r.amount)
+        assertEquals(BigDecimal("1.50"), r.amount) // the core's one money text
         val n = parsePaymentNotification("""{"transactionStatus":"SUCCESS","amount":100.07}""".toByteArray())
         assertEquals(BigDecimal("100.07"), n.amount)
     }
