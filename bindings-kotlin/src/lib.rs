@@ -114,15 +114,6 @@ fn token_record(t: enkash::TokenInfo) -> TokenInfo {
     enkash::host::TokenView::from(t).into()
 }
 
-fn query(
-    transaction_id: String,
-    request_id: String,
-    refund_transaction_id: Option<String>,
-) -> RefundQuery {
-    RefundQuery::new(transaction_id, request_id)
-        .with_optional_refund_transaction_id(refund_transaction_id)
-}
-
 fn refund_options(
     request_id: Option<String>,
     remarks: Option<String>,
@@ -208,7 +199,7 @@ impl EnkashError {
 /// The EnKash client: `suspend`/`async` methods, plus `*Blocking` variants for Java and threads.
 #[derive(uniffi::Object)]
 pub struct EnkashClient {
-    inner: std::sync::RwLock<Option<enkash::blocking::Client>>,
+    inner: enkash::blocking::Client,
 }
 
 impl EnkashClient {
@@ -220,9 +211,8 @@ impl EnkashClient {
         F: FnOnce(enkash::Client) -> Fut,
         Fut: Future<Output = Result<T, enkash::Error>> + Send + 'static,
     {
-        let (client, runtime) =
-            self.with(|c| Ok((c.async_client().clone(), c.runtime_handle())))?;
-        let handle = runtime.spawn(make(client));
+        let fut = make(self.inner.async_client().clone());
+        let handle = self.inner.runtime_handle().spawn(fut);
         let _guard = AbortOnDrop(handle.abort_handle());
         match handle.await {
             Ok(r) => r.map_err(EnkashError::from),
@@ -233,32 +223,18 @@ impl EnkashClient {
         }
     }
 
-    /// Runs `f` on the open client; a closed one is a `Usage` error.
-    fn with<T>(
-        &self,
-        f: impl FnOnce(&enkash::blocking::Client) -> Result<T, enkash::Error>,
-    ) -> Result<T, EnkashError> {
-        let guard = self.inner.read().unwrap_or_else(|p| p.into_inner());
-        match guard.as_ref() {
-            Some(c) => f(c).map_err(EnkashError::from),
-            None => Err(enkash::Error::new(ErrorKind::Usage, "the client is closed").into()),
-        }
-    }
-
     fn build(config: ClientConfig, from_env: bool) -> Result<Arc<Self>, EnkashError> {
         let config = ClientOptions::from(config).into_config(from_env, BINDING)?;
         let inner = enkash::blocking::Client::new(config)?;
-        Ok(Arc::new(EnkashClient {
-            inner: std::sync::RwLock::new(Some(inner)),
-        }))
+        Ok(Arc::new(EnkashClient { inner }))
     }
 
     fn blocking<T>(
         &self,
         f: impl FnOnce(&enkash::blocking::Client) -> Result<T, enkash::Error>,
     ) -> Result<T, EnkashError> {
-        match std::panic::catch_unwind(AssertUnwindSafe(|| self.with(f))) {
-            Ok(r) => r,
+        match std::panic::catch_unwind(AssertUnwindSafe(|| f(&self.inner))) {
+            Ok(r) => r.map_err(EnkashError::from),
             Err(_) => Err(EnkashError::internal(
                 "a panic inside the enkash core was caught",
             )),
@@ -290,8 +266,8 @@ impl EnkashClient {
     }
 
     /// The base URL in use.
-    pub fn base_url(&self) -> Result<String, EnkashError> {
-        self.with(|c| Ok(c.config().base_url().to_owned()))
+    pub fn base_url(&self) -> String {
+        self.inner.config().base_url().to_owned()
     }
 
     /// Refunds `amount` of the successful payment `transaction_id`, exactly once. Persist
@@ -321,7 +297,7 @@ impl EnkashClient {
         request_id: String,
         refund_transaction_id: Option<String>,
     ) -> Result<Refund, EnkashError> {
-        let q = query(transaction_id, request_id, refund_transaction_id);
+        let q = RefundQuery::from_parts(transaction_id, request_id, refund_transaction_id);
         self.spawn(move |c| async move { c.get_refund(&q).await.map(refund_record) })
             .await
     }
@@ -334,7 +310,7 @@ impl EnkashClient {
         request_id: String,
         refund_transaction_id: Option<String>,
     ) -> Result<Option<Refund>, EnkashError> {
-        let q = query(transaction_id, request_id, refund_transaction_id);
+        let q = RefundQuery::from_parts(transaction_id, request_id, refund_transaction_id);
         self.spawn(move |c| async move { Ok(c.find_refund(&q).await?.map(refund_record)) })
             .await
     }
@@ -347,7 +323,7 @@ impl EnkashClient {
         refund_transaction_id: Option<String>,
         timeout: Option<Duration>,
     ) -> Result<Refund, EnkashError> {
-        let q = query(transaction_id, request_id, refund_transaction_id);
+        let q = RefundQuery::from_parts(transaction_id, request_id, refund_transaction_id);
         let timeout = timeout.unwrap_or(enkash::host::DEFAULT_WAIT);
         self.spawn(move |c| async move { c.wait_for_refund(&q, timeout).await.map(refund_record) })
             .await
@@ -399,7 +375,7 @@ impl EnkashClient {
         request_id: String,
         refund_transaction_id: Option<String>,
     ) -> Result<Refund, EnkashError> {
-        let q = query(transaction_id, request_id, refund_transaction_id);
+        let q = RefundQuery::from_parts(transaction_id, request_id, refund_transaction_id);
         self.blocking(|c| c.get_refund(&q).map(refund_record))
     }
 
@@ -410,7 +386,7 @@ impl EnkashClient {
         request_id: String,
         refund_transaction_id: Option<String>,
     ) -> Result<Option<Refund>, EnkashError> {
-        let q = query(transaction_id, request_id, refund_transaction_id);
+        let q = RefundQuery::from_parts(transaction_id, request_id, refund_transaction_id);
         self.blocking(|c| Ok(c.find_refund(&q)?.map(refund_record)))
     }
 
@@ -422,7 +398,7 @@ impl EnkashClient {
         refund_transaction_id: Option<String>,
         timeout: Option<Duration>,
     ) -> Result<Refund, EnkashError> {
-        let q = query(transaction_id, request_id, refund_transaction_id);
+        let q = RefundQuery::from_parts(transaction_id, request_id, refund_transaction_id);
         let timeout = timeout.unwrap_or(enkash::host::DEFAULT_WAIT);
         self.blocking(|c| c.wait_for_refund(&q, timeout).map(refund_record))
     }

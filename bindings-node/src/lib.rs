@@ -10,8 +10,8 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Mutex;
 
 use enkash::host::{
-    money_from_text, ClientOptions, DurationUnit, OptionValue, OrderView, PaymentNotificationView,
-    RefundView, TokenView, TransactionView,
+    ClientOptions, DurationUnit, OptionValue, OrderView, PaymentNotificationView, RefundView,
+    TokenView, TransactionView,
 };
 use enkash::{Amount, Decimal, ErrorKind, RefundQuery};
 use futures_util::FutureExt;
@@ -124,15 +124,6 @@ impl NativeClient {
     }
 }
 
-fn query(
-    transaction_id: String,
-    request_id: String,
-    refund_transaction_id: Option<String>,
-) -> RefundQuery {
-    RefundQuery::new(transaction_id, request_id)
-        .with_optional_refund_transaction_id(refund_transaction_id)
-}
-
 #[napi]
 impl NativeClient {
     /// Never throws: a configuration error is reported by `configError`.
@@ -212,7 +203,7 @@ impl NativeClient {
         request_id: String,
         refund_transaction_id: Option<String>,
     ) -> Value {
-        let q = query(transaction_id, request_id, refund_transaction_id);
+        let q = RefundQuery::from_parts(transaction_id, request_id, refund_transaction_id);
         outcome(guarded(async { Ok(RefundView::from(self.client()?.get_refund(&q).await?)) }).await)
     }
 
@@ -224,7 +215,7 @@ impl NativeClient {
         request_id: String,
         refund_transaction_id: Option<String>,
     ) -> Value {
-        let q = query(transaction_id, request_id, refund_transaction_id);
+        let q = RefundQuery::from_parts(transaction_id, request_id, refund_transaction_id);
         outcome(
             guarded(async { Ok(self.client()?.find_refund(&q).await?.map(RefundView::from)) })
                 .await,
@@ -239,15 +230,11 @@ impl NativeClient {
         refund_transaction_id: Option<String>,
         timeout_ms: Option<f64>,
     ) -> Value {
-        let q = query(transaction_id, request_id, refund_transaction_id);
+        let q = RefundQuery::from_parts(transaction_id, request_id, refund_transaction_id);
         outcome(
             guarded(async {
                 let timeout = match timeout_ms {
-                    Some(ms) => <std::time::Duration as enkash::host::OptionType>::from_value(
-                        OptionValue::Number(ms),
-                        "timeout",
-                        DurationUnit::Millis,
-                    )?,
+                    Some(ms) => enkash::host::duration(ms, "timeout", DurationUnit::Millis)?,
                     None => enkash::host::DEFAULT_WAIT,
                 };
                 let r = self.client()?.wait_for_refund(&q, timeout).await?;
@@ -291,11 +278,7 @@ pub fn parse_payment_notification(body: Buffer) -> Value {
 /// Parses rupee text with the core's rules: `{value: "100.50"}` or `{error}`.
 #[napi(catch_unwind)]
 pub fn parse_amount(text: String) -> Value {
-    outcome(
-        money_from_text(&text, "amount")
-            .and_then(|_| Amount::parse(&text))
-            .map(|a| enkash::host::Money(a.as_decimal()).to_string()),
-    )
+    outcome(Amount::parse(&text).map(|a| enkash::host::Money(a.as_decimal()).to_string()))
 }
 
 /// The core's public surface (operations, options, model fields, error fields) as JSON.

@@ -122,15 +122,6 @@ fn done_to_py(py: Python<'_>, done: Done) -> PyResult<Py<PyAny>> {
     }
 }
 
-fn query(
-    transaction_id: String,
-    request_id: String,
-    refund_transaction_id: Option<String>,
-) -> RefundQuery {
-    RefundQuery::new(transaction_id, request_id)
-        .with_optional_refund_transaction_id(refund_transaction_id)
-}
-
 /// The jobs both clients run (argument conversion happens here, before anything is sent).
 mod jobs {
     use super::*;
@@ -290,7 +281,7 @@ macro_rules! client_class {
                 request_id: String,
                 refund_transaction_id: Option<String>,
             ) -> PyResult<Bound<'py, PyAny>> {
-                let q = query(transaction_id, request_id, refund_transaction_id);
+                let q = RefundQuery::from_parts(transaction_id, request_id, refund_transaction_id);
                 $finish(py, jobs::get_refund(&self.core, q))
             }
 
@@ -304,7 +295,7 @@ macro_rules! client_class {
                 request_id: String,
                 refund_transaction_id: Option<String>,
             ) -> PyResult<Bound<'py, PyAny>> {
-                let q = query(transaction_id, request_id, refund_transaction_id);
+                let q = RefundQuery::from_parts(transaction_id, request_id, refund_transaction_id);
                 $finish(py, jobs::find_refund(&self.core, q))
             }
 
@@ -319,7 +310,7 @@ macro_rules! client_class {
                 refund_transaction_id: Option<String>,
                 timeout: Option<f64>,
             ) -> PyResult<Bound<'py, PyAny>> {
-                let q = query(transaction_id, request_id, refund_transaction_id);
+                let q = RefundQuery::from_parts(transaction_id, request_id, refund_transaction_id);
                 $finish(py, jobs::wait_for_refund(py, &self.core, q, timeout))
             }
 

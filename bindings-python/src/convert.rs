@@ -109,12 +109,7 @@ pub fn client_options(
 
 /// Seconds as int/float → `Duration`, naming `field` when negative, NaN or infinite.
 pub fn seconds(py: Python<'_>, field: &'static str, value: f64) -> PyResult<std::time::Duration> {
-    <std::time::Duration as enkash::host::OptionType>::from_value(
-        OptionValue::Number(value),
-        field,
-        DurationUnit::Seconds,
-    )
-    .map_err(|e| to_py_err(py, e))
+    enkash::host::duration(value, field, DurationUnit::Seconds).map_err(|e| to_py_err(py, e))
 }
 
 /// Parses rupee text with the core's rules into a `Decimal` ("100.50" ok; "1.005", "1e3",

@@ -1,6 +1,6 @@
 //! Text or JSON output of the CLI.
 
-use enkash::host::{Money, TokenView};
+use enkash::host::{utc_text, Money};
 use enkash::{Order, Refund, TokenInfo, Transaction};
 use serde_json::{json, Value};
 
@@ -72,7 +72,7 @@ impl Out {
     pub fn token(&self, info: &TokenInfo) {
         if self.json {
             self.emit(
-                &json!({"ok": true, "expires_at_ms": info.expires_at_ms, "expires_at": TokenView::from(info.clone()).expires_at, "cached": info.cached}),
+                &json!({"ok": true, "expires_at_ms": info.expires_at_ms, "expires_at": info.expires_at_ms.and_then(utc_text), "cached": info.cached}),
             );
         } else {
             println!("credentials ok; {}", token_text(info));
@@ -143,7 +143,7 @@ impl Out {
 
 /// "token expires at 2026-12-04T15:51:42.457Z (UTC)" — a readable time, never `Some(…)`.
 pub fn token_text(info: &TokenInfo) -> String {
-    match TokenView::from(info.clone()).expires_at {
+    match info.expires_at_ms.and_then(utc_text) {
         Some(at) => format!("token expires at {at} (UTC)"),
         None => "token carries no expiry (fetched per call)".to_owned(),
     }

@@ -79,6 +79,16 @@ impl RefundQuery {
         }
     }
 
+    /// A query from the three parts a host language passes (the binding's lookup arguments).
+    pub fn from_parts(
+        transaction_id: impl Into<String>,
+        request_id: impl Into<String>,
+        refund_transaction_id: Option<String>,
+    ) -> RefundQuery {
+        RefundQuery::new(transaction_id, request_id)
+            .with_optional_refund_transaction_id(refund_transaction_id)
+    }
+
     /// Sets or clears the refund's own transaction id.
     pub fn with_optional_refund_transaction_id(mut self, id: Option<String>) -> RefundQuery {
         self.refund_transaction_id = id;

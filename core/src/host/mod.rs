@@ -25,10 +25,14 @@ use std::time::Duration;
 
 pub use error_info::ErrorInfo;
 pub use money_text::{money_from_text, Money};
-pub use options::{ClientOptions, DurationUnit, OptionKind, OptionSpec, OptionType, OptionValue};
+pub use options::{
+    duration, ClientOptions, DurationUnit, OptionKind, OptionSpec, OptionType, OptionValue,
+};
 pub use secret_text::SecretText;
 pub use surface::{surface, Surface};
-pub use views::{OrderView, PaymentNotificationView, RefundView, TokenView, TransactionView};
+pub use views::{
+    utc_text, OrderView, PaymentNotificationView, RefundView, TokenView, TransactionView,
+};
 
 /// How long `wait_for_refund` polls when the caller gives no timeout.
 pub const DEFAULT_WAIT: Duration = Duration::from_secs(60);

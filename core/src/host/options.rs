@@ -216,15 +216,23 @@ impl OptionType for u64 {
 impl OptionType for Duration {
     const KIND: OptionKind = OptionKind::Duration;
     fn from_value(v: OptionValue, field: &'static str, unit: DurationUnit) -> Result<Self, Error> {
-        let (secs, name) = match (v, unit) {
-            (OptionValue::Number(n), DurationUnit::Seconds) => (n, "seconds"),
-            (OptionValue::Number(n), DurationUnit::Millis) => (n / 1000.0, "milliseconds"),
-            (_, DurationUnit::Seconds) => (f64::NAN, "seconds"),
-            (_, DurationUnit::Millis) => (f64::NAN, "milliseconds"),
-        };
-        Duration::try_from_secs_f64(secs)
-            .map_err(|_| wrong(field, &format!("a finite, non-negative number of {name}")))
+        match v {
+            OptionValue::Number(n) => duration(n, field, unit),
+            _ => duration(f64::NAN, field, unit),
+        }
     }
+}
+
+/// A host number of seconds or milliseconds → [`Duration`], naming `field` when it is negative,
+/// NaN or infinite. Every duration a binding takes (options, `wait_for_refund`'s timeout) goes
+/// through here.
+pub fn duration(value: f64, field: &'static str, unit: DurationUnit) -> Result<Duration, Error> {
+    let (secs, name) = match unit {
+        DurationUnit::Seconds => (value, "seconds"),
+        DurationUnit::Millis => (value / 1000.0, "milliseconds"),
+    };
+    Duration::try_from_secs_f64(secs)
+        .map_err(|_| wrong(field, &format!("a finite, non-negative number of {name}")))
 }
 
 macro_rules! define_client_options {

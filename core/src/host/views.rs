@@ -255,7 +255,7 @@ impl From<TokenInfo> for TokenView {
 }
 
 /// Epoch milliseconds as RFC 3339 UTC text (`2026-12-04T16:01:17.123Z`).
-pub(crate) fn utc_text(ms: i64) -> Option<String> {
+pub fn utc_text(ms: i64) -> Option<String> {
     let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok()?;
     t.format(&time::format_description::well_known::Rfc3339)
         .ok()
