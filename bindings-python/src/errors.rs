@@ -26,19 +26,6 @@ pub fn error_kinds() -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-/// Panics inside the runtime, to prove a panic surfaces as `enkash.InternalError`.
-#[pyfunction]
-#[pyo3(name = "_trigger_internal_panic")]
-pub fn _trigger_internal_panic(py: Python<'_>) -> PyResult<()> {
-    crate::runtime::block_on(py, async {
-        #[allow(clippy::panic)]
-        if std::process::id() > 0 {
-            panic!("deliberate panic for the FFI-safety test");
-        }
-        Ok::<(), enkash::Error>(())
-    })
-}
-
 static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
 fn errors_module(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {

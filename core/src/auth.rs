@@ -1,66 +1,17 @@
 //! Token cache: one token per client, refreshed before expiry, one fetch in flight at a time.
 
-use std::fmt;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 use http::Method;
 
 use crate::error::{Error, ErrorKind};
+use crate::retry::RetryDriver;
 use crate::secret::Secret;
+use crate::token::{now_ms, Token, TokenInfo};
 use crate::transport::{ApiRequest, Deadline, Failure, Transport};
 use crate::wire;
-
-/// A bearer token and when it stops being valid.
-#[derive(Clone)]
-pub(crate) struct Token {
-    pub value: Secret,
-    /// The `Authorization` header built once (`None` if the token cannot be a header value).
-    pub authorization: Option<http::HeaderValue>,
-    /// Absolute expiry, epoch ms, as the server sent it.
-    pub expires_at_ms: Option<i64>,
-    fetched_at_ms: i64,
-}
-
-impl fmt::Debug for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Token")
-            .field("value", &"***")
-            .field("expires_at_ms", &self.expires_at_ms)
-            .finish()
-    }
-}
-
-/// What `token check` reports: when the current token expires (never the token itself).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TokenInfo {
-    /// Absolute expiry in epoch milliseconds, if the server sent one.
-    pub expires_at_ms: Option<i64>,
-    /// Whether the token is cached for later calls (expiry present and in the future).
-    pub cached: bool,
-}
-
-pub(crate) fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
-impl Token {
-    /// Usable now, refreshing `skew` early (at most half the token's lifetime early).
-    fn is_fresh(&self, skew: Duration, now: i64) -> bool {
-        match self.expires_at_ms {
-            Some(exp) => {
-                let lifetime = (exp - self.fetched_at_ms).max(0);
-                let skew_ms = (skew.as_millis() as i64).min(lifetime / 2);
-                now + skew_ms < exp
-            }
-            None => false,
-        }
-    }
-}
 
 type SharedFetch = Shared<BoxFuture<'static, Result<Token, Error>>>;
 
@@ -164,13 +115,12 @@ async fn fetch_token(transport: &Transport) -> Result<Token, Error> {
         route: "token",
     };
     let api_key = config.access_key.expose().to_owned();
-    let mut retry = 0u32;
-    let mut stale_bonus = true;
+    let mut retries = RetryDriver::new(&config.retry);
     loop {
         let Some(attempt_timeout) = deadline.attempt_timeout(config.request_timeout) else {
             return Err(deadline.timeout_error("token"));
         };
-        let span = tracing::debug_span!("enkash.token", attempt = retry);
+        let span = tracing::debug_span!("enkash.token", attempt = retries.retries_used());
         let _g = span.enter();
         let outcome = transport
             .send_once(
@@ -197,20 +147,12 @@ async fn fetch_token(transport: &Transport) -> Result<Token, Error> {
                 stale_connection,
             }) => (error, None, stale_connection),
         };
-        let bonus = stale && stale_bonus && retry >= config.retry.max_retries;
-        if retry >= config.retry.max_retries && !bonus {
+        let Some(delay) = retries.next_delay(retry_after, stale) else {
             return Err(error);
-        }
-        if bonus {
-            stale_bonus = false;
-        }
-        let delay = config.retry.delay(retry, retry_after);
+        };
         tracing::warn!(error = %error, delay_ms = delay.as_millis() as u64, "token request failed; retrying");
         if !deadline.sleep_if_time(delay).await {
             return Err(error);
-        }
-        if !bonus {
-            retry += 1;
         }
     }
 }

@@ -5,12 +5,12 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::auth::TokenInfo;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::models::{Order, Refund, Transaction};
 use crate::money::Amount;
 use crate::refunds::{RefundOptions, RefundQuery};
+use crate::token::TokenInfo;
 
 /// Blocking EnKash client. Owns a small tokio runtime; callable from any thread, shareable across
 /// threads (`Clone` shares the pool, token cache and runtime).

@@ -2,17 +2,18 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
 use http::Method;
 use serde::de::DeserializeOwned;
-use serde_json::value::RawValue;
 use tracing::Instrument;
 
-use crate::auth::{TokenCache, TokenInfo};
+use crate::auth::TokenCache;
 use crate::config::Config;
+use crate::envelope::require_status;
 use crate::error::{Error, ErrorKind};
 use crate::models::{Order, Transaction};
+use crate::retry::RetryDriver;
+use crate::token::TokenInfo;
 use crate::transport::{ApiRequest, Deadline, Failure, Transport};
 use crate::{validate, wire};
 
@@ -113,34 +114,6 @@ impl Client {
     }
 }
 
-/// A lookup answer must say what state the object is in; without it there is nothing to act on.
-pub(crate) fn require_status(status: Option<&str>, route: &str) -> Result<(), Error> {
-    match status {
-        Some(s) if !s.trim().is_empty() => Ok(()),
-        _ => Err(Error::new(
-            ErrorKind::Decode,
-            format!("{route}: the answer has no status"),
-        )),
-    }
-}
-
-pub(crate) fn decode_payload<T: DeserializeOwned + Default>(
-    payload: Option<&RawValue>,
-    route: &str,
-) -> Result<T, Error> {
-    match payload {
-        None => Ok(T::default()),
-        Some(raw) if raw.get() == "null" => Ok(T::default()),
-        Some(raw) => serde_json::from_str(raw.get()).map_err(|e| {
-            Error::new(
-                ErrorKind::Decode,
-                format!("{route}: unexpected payload shape"),
-            )
-            .with_source(e)
-        }),
-    }
-}
-
 impl ClientInner {
     pub(crate) fn config(&self) -> &Config {
         &self.transport.config
@@ -155,9 +128,8 @@ impl ClientInner {
         deadline: Deadline,
     ) -> Result<T, Error> {
         let config = self.config();
-        let mut retry = 0u32;
+        let mut retries = RetryDriver::new(&config.retry);
         let mut refreshed = false;
-        let mut stale_bonus = true;
         loop {
             let token = self.tokens.get(&self.transport, deadline).await?;
             let Some(attempt_timeout) = deadline.attempt_timeout(config.request_timeout) else {
@@ -168,7 +140,11 @@ impl ClientInner {
                 .send_once(request, Some(&token), &[], attempt_timeout)
                 .await
                 .and_then(|reply| {
-                    tracing::debug!(status = reply.status.as_u16(), attempt = retry, "response");
+                    tracing::debug!(
+                        status = reply.status.as_u16(),
+                        attempt = retries.retries_used(),
+                        "response"
+                    );
                     self.transport
                         .decode_reply::<T>(&reply, request.route, Some(&token))
                 });
@@ -193,27 +169,12 @@ impl ClientInner {
                     stale_connection,
                 }) => (error, None, stale_connection),
             };
-            let bonus = stale && stale_bonus && retry >= config.retry.max_retries;
-            if retry >= config.retry.max_retries && !bonus {
+            let Some(delay) = retries.next_delay(retry_after, stale) else {
                 return Err(error);
-            }
-            let delay = if bonus {
-                stale_bonus = false;
-                Duration::ZERO
-            } else {
-                config.retry.delay(retry, retry_after)
             };
-            if let Some(ra) = retry_after {
-                if ra > config.retry.max_retry_after {
-                    return Err(error);
-                }
-            }
             tracing::warn!(error = %error, delay_ms = delay.as_millis() as u64, route = request.route, "retrying");
             if !deadline.sleep_if_time(delay).await {
                 return Err(error);
-            }
-            if !bonus {
-                retry += 1;
             }
         }
     }

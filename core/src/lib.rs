@@ -33,6 +33,7 @@ mod auth;
 pub mod blocking;
 mod client;
 mod config;
+mod envelope;
 mod error;
 pub mod host;
 mod models;
@@ -40,12 +41,12 @@ mod money;
 mod refunds;
 mod retry;
 mod secret;
+mod token;
 mod transport;
 pub mod validate;
 mod webhooks;
 pub mod wire;
 
-pub use auth::TokenInfo;
 pub use client::Client;
 pub use config::{AmountEncoding, Config, ConfigBuilder, Environment, RefundLookup};
 pub use error::{Error, ErrorKind};
@@ -58,6 +59,7 @@ pub use refunds::{RefundOptions, RefundQuery};
 pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
 pub use secret::Secret;
+pub use token::TokenInfo;
 pub use webhooks::{
     parse_and_verify_payment_notification, parse_payment_notification, ChecksumVerifier,
     NoChecksumVerification, PaymentNotification, MAX_NOTIFICATION_BYTES,
@@ -104,23 +106,23 @@ pub mod __fuzz {
         if let Ok(payload) = t.decode_envelope(&reply, "fuzz", None) {
             let raw = payload.as_deref();
             if let Ok(w) =
-                crate::client::decode_payload::<crate::wire::WireTransaction>(raw, "fuzz")
+                crate::envelope::decode_payload::<crate::wire::WireTransaction>(raw, "fuzz")
             {
                 let _ = crate::models::Transaction::from_wire(w, "EKFUZZ");
             }
             if let Ok(w) =
-                crate::client::decode_payload::<crate::wire::WireTransaction>(raw, "fuzz")
+                crate::envelope::decode_payload::<crate::wire::WireTransaction>(raw, "fuzz")
             {
                 let _ = crate::models::Refund::from_wire(w, "EKFUZZ", "RFUZZ", None, None);
             }
-            if let Ok(w) = crate::client::decode_payload::<crate::wire::WireOrder>(raw, "fuzz") {
+            if let Ok(w) = crate::envelope::decode_payload::<crate::wire::WireOrder>(raw, "fuzz") {
                 let _ = crate::models::Order::from_wire(w, "ORDFUZZ");
             }
         }
         // The one-pass decoding must agree with the envelope path on every input.
         let one_pass = t.decode_reply::<crate::wire::WireTransaction>(&reply, "fuzz", None);
         let two_pass = t.decode_envelope(&reply, "fuzz", None).map(|p| {
-            crate::client::decode_payload::<crate::wire::WireTransaction>(p.as_deref(), "fuzz")
+            crate::envelope::decode_payload::<crate::wire::WireTransaction>(p.as_deref(), "fuzz")
         });
         let summary = |r: &std::result::Result<
             std::result::Result<crate::wire::WireTransaction, crate::Error>,

@@ -7,11 +7,13 @@ use rust_decimal::Decimal;
 use serde_json::value::RawValue;
 use tracing::Instrument;
 
-use crate::client::{require_status, Client};
+use crate::client::Client;
 use crate::config::{AmountEncoding, RefundLookup};
+use crate::envelope::require_status;
 use crate::error::{Error, ErrorKind};
 use crate::models::Refund;
 use crate::money::Amount;
+use crate::retry::RetryDriver;
 use crate::transport::{ApiRequest, Deadline, Failure};
 use crate::{validate, wire};
 
@@ -222,15 +224,14 @@ impl Client {
             route: "refund",
         };
         let requested = amount.as_decimal();
-        let mut retry = 0u32;
+        let mut retries = RetryDriver::new(&config.retry);
         let mut refreshed = false;
-        let mut stale_bonus = true;
         loop {
             let token = inner.tokens.get(&inner.transport, deadline).await?;
             let Some(attempt_timeout) = deadline.attempt_timeout(config.request_timeout) else {
                 return Err(deadline.timeout_error("refund"));
             };
-            tracing::debug!(attempt = retry, "sending refund");
+            tracing::debug!(attempt = retries.retries_used(), "sending refund");
             let outcome = inner
                 .transport
                 .send_once(&request, Some(&token), &[], attempt_timeout)
@@ -297,27 +298,12 @@ impl Client {
                 }
             };
             // Here the refund is known not to have been applied: resending is safe.
-            let bonus = stale && stale_bonus && retry >= config.retry.max_retries;
-            if retry >= config.retry.max_retries && !bonus {
+            let Some(delay) = retries.next_delay(retry_after, stale) else {
                 return Err(error);
-            }
-            if let Some(ra) = retry_after {
-                if ra > config.retry.max_retry_after {
-                    return Err(error);
-                }
-            }
-            let delay = if bonus {
-                stale_bonus = false;
-                Duration::ZERO
-            } else {
-                config.retry.delay(retry, retry_after)
             };
             tracing::warn!(error = %error, delay_ms = delay.as_millis() as u64, "refund not applied; resending with the same requestId");
             if !deadline.sleep_if_time(delay).await {
                 return Err(error);
-            }
-            if !bonus {
-                retry += 1;
             }
         }
     }

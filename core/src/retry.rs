@@ -44,13 +44,52 @@ impl RetryPolicy {
         let half = capped / 2;
         half + half.mul_f64(fastrand::f64())
     }
+}
 
-    /// The delay to use before a retry, given an optional server `Retry-After`.
-    pub(crate) fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
-        match retry_after {
-            Some(ra) => ra.min(self.max_retry_after),
-            None => self.backoff(retry),
+/// One operation's retries: every retry loop (token, reads, refunds) reports each failure that is
+/// safe to repeat and is told whether to try again and after how long. The only place that
+/// decides backoff, the `Retry-After` limit and the one extra try a stale pooled connection earns.
+pub(crate) struct RetryDriver<'a> {
+    policy: &'a RetryPolicy,
+    retries_used: u32,
+    stale_connection_retry_left: bool,
+}
+
+impl<'a> RetryDriver<'a> {
+    pub(crate) fn new(policy: &'a RetryPolicy) -> RetryDriver<'a> {
+        RetryDriver {
+            policy,
+            retries_used: 0,
+            stale_connection_retry_left: true,
         }
+    }
+
+    /// Retries made so far (0 during the first attempt).
+    pub(crate) fn retries_used(&self) -> u32 {
+        self.retries_used
+    }
+
+    /// The wait before the next attempt, or `None` when the failure should surface: the server
+    /// asked for a longer wait than `max_retry_after`, or the retries are used up (a keep-alive
+    /// connection that went stale under us earns one immediate extra try, once).
+    pub(crate) fn next_delay(
+        &mut self,
+        retry_after: Option<Duration>,
+        stale_connection: bool,
+    ) -> Option<Duration> {
+        if retry_after.is_some_and(|ra| ra > self.policy.max_retry_after) {
+            return None;
+        }
+        if self.retries_used >= self.policy.max_retries {
+            if stale_connection && self.stale_connection_retry_left {
+                self.stale_connection_retry_left = false;
+                return Some(Duration::ZERO);
+            }
+            return None;
+        }
+        let delay = retry_after.unwrap_or_else(|| self.policy.backoff(self.retries_used));
+        self.retries_used += 1;
+        Some(delay)
     }
 }
 
@@ -96,10 +135,39 @@ mod tests {
                 "retry {retry}: {d:?} vs {full:?}"
             );
         }
+    }
+
+    #[test]
+    fn driver_honours_retry_after_up_to_the_limit_and_counts_retries() {
+        let p = RetryPolicy {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_millis(1000),
+            max_retry_after: Duration::from_secs(3),
+        };
+        let mut d = RetryDriver::new(&p);
         assert_eq!(
-            p.delay(0, Some(Duration::from_secs(60))),
-            Duration::from_secs(3)
+            d.next_delay(Some(Duration::from_secs(2)), false),
+            Some(Duration::from_secs(2))
         );
+        assert_eq!(d.retries_used(), 1);
+        // Longer than max_retry_after: surface the rate limit instead of sleeping a capped wait.
+        assert_eq!(d.next_delay(Some(Duration::from_secs(60)), false), None);
+        assert!(d.next_delay(None, false).is_some());
+        assert_eq!(d.retries_used(), 2);
+        assert_eq!(d.next_delay(None, false), None, "retries used up");
+    }
+
+    #[test]
+    fn driver_gives_a_stale_connection_one_extra_try() {
+        let p = RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        };
+        let mut d = RetryDriver::new(&p);
+        assert_eq!(d.next_delay(None, true), Some(Duration::ZERO));
+        assert_eq!(d.next_delay(None, true), None, "only once");
+        assert_eq!(RetryDriver::new(&p).next_delay(None, false), None);
     }
 
     #[test]

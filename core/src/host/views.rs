@@ -5,9 +5,9 @@
 //! the same list; Node sends the views as they serialize (camelCase). Statuses travel as their
 //! text, amounts as [`Money`] (exact).
 
-use crate::auth::TokenInfo;
 use crate::host::{Money, SecretText};
 use crate::models::{Order, Refund, Transaction};
+use crate::token::TokenInfo;
 use crate::webhooks::PaymentNotification;
 
 /// Lists every returned record as `doc, Name (ViewType) { doc, field: Type, … }` and hands each
