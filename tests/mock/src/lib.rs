@@ -10,6 +10,9 @@
 //! println!("simulator at {}", mock.base_url());
 //! ```
 
+mod admin;
+mod faults;
+mod gateway;
 mod model;
 mod server;
 mod state;
