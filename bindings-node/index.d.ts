@@ -110,6 +110,8 @@ export interface ClientOptions {
   amountEncoding?: 'number' | 'string'
   authScheme?: string
   maxResponseBytes?: number
+  reconcileSettleDelayMs?: number
+  gatewayDedupesRequestId?: boolean
 }
 
 export interface RefundOptions {
@@ -150,6 +152,8 @@ export class Client {
 export function parsePaymentNotification(body: Buffer | Uint8Array | string): PaymentNotification
 /** Parses rupee text with the SDK's rules into its exact text ('100.5' → '100.50'). */
 export function parseAmount(text: string): string
+/** A new refund requestId: store it before refunding, then pass it as `requestId`. */
+export function newRequestId(): string
 
 export type ErrorCode =
   | 'invalid_request'

@@ -182,10 +182,20 @@ function parsePaymentNotification(body) {
   return Object.freeze(copy)
 }
 
+/**
+ * A new refund requestId. Store it before refunding, then pass it as `requestId`: whatever
+ * happens (a crash, an aborted call, OutcomeUnknownError) it finds the refund again and a retry
+ * with it cannot refund twice.
+ */
+function newRequestId() {
+  return native.newRequestId()
+}
+
 module.exports = {
   Client,
   parsePaymentNotification,
   parseAmount,
+  newRequestId,
   ...errorClasses,
   /** @internal for tests */
   _native: { surface: SURFACE, triggerInternalPanic: async () => unwrap(await native.triggerInternalPanic()) },

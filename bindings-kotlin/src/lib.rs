@@ -435,6 +435,13 @@ pub fn parse_amount(text: String) -> Result<Money, EnkashError> {
     Ok(Money(enkash::Amount::parse(&text)?.as_decimal()))
 }
 
+/// A new refund `requestId`: store it before refunding, then pass it to `refund`; whatever happens
+/// (a crash, a cancelled coroutine or Task, `OutcomeUnknown`) it finds the refund again.
+#[uniffi::export]
+pub fn new_request_id() -> String {
+    enkash::new_request_id()
+}
+
 /// The core's public surface as JSON, for the parity test.
 #[uniffi::export]
 pub fn surface() -> String {

@@ -85,7 +85,8 @@ fn client_options(options: Option<Value>) -> Result<(ClientOptions, bool), enkas
             Value::Null => continue,
             Value::String(s) => OptionValue::Text(s),
             Value::Number(n) => OptionValue::Number(n.as_f64().unwrap_or(f64::NAN)),
-            // A bool, array or object fits no option: the setter names the option.
+            Value::Bool(b) => OptionValue::Flag(b),
+            // An array or object fits no option: the setter names the option.
             _ => OptionValue::Number(f64::NAN),
         };
         o.set(spec.name, value, DurationUnit::Millis)?;
@@ -279,6 +280,12 @@ pub fn parse_payment_notification(body: Buffer) -> Value {
 #[napi(catch_unwind)]
 pub fn parse_amount(text: String) -> Value {
     outcome(Amount::parse(&text).map(|a| enkash::host::Money(a.as_decimal()).to_string()))
+}
+
+/// A new refund `requestId`; store it before refunding, then pass it as `requestId`.
+#[napi]
+pub fn new_request_id() -> String {
+    enkash::new_request_id()
 }
 
 /// The core's public surface (operations, options, model fields, error fields) as JSON.

@@ -58,7 +58,7 @@ fn option_value(value: &Bound<'_, PyAny>) -> PyResult<Option<OptionValue>> {
     if value.is_none() {
         Ok(None)
     } else if value.is_instance_of::<PyBool>() {
-        Err(type_error("an option cannot be a bool".to_owned()))
+        Ok(Some(OptionValue::Flag(value.extract()?)))
     } else if value.is_instance_of::<PyString>() {
         Ok(Some(OptionValue::Text(value.extract()?)))
     } else if value.is_instance_of::<PyBytes>() {
@@ -67,7 +67,7 @@ fn option_value(value: &Bound<'_, PyAny>) -> PyResult<Option<OptionValue>> {
         Ok(Some(OptionValue::Number(value.extract()?)))
     } else {
         Err(type_error(format!(
-            "options take str, bytes, int or float, not {}",
+            "options take str, bytes, bool, int or float, not {}",
             value.get_type().name()?
         )))
     }
@@ -110,6 +110,14 @@ pub fn client_options(
 /// Seconds as int/float → `Duration`, naming `field` when negative, NaN or infinite.
 pub fn seconds(py: Python<'_>, field: &'static str, value: f64) -> PyResult<std::time::Duration> {
     enkash::host::duration(value, field, DurationUnit::Seconds).map_err(|e| to_py_err(py, e))
+}
+
+/// A new refund `requestId` (`RF` + 30 hex digits). Store it before refunding, then pass it as
+/// `request_id=`: whatever happens (a crash, a cancelled task, `OutcomeUnknownError`), it finds
+/// the refund again and a retry with it cannot refund twice.
+#[pyfunction]
+pub fn new_request_id() -> String {
+    enkash::new_request_id()
 }
 
 /// Parses rupee text with the core's rules into a `Decimal` ("100.50" ok; "1.005", "1e3",

@@ -9,7 +9,7 @@ use http::Method;
 use crate::error::{Error, ErrorKind};
 use crate::retry::RetryDriver;
 use crate::secret::Secret;
-use crate::token::{now_ms, Token, TokenInfo};
+use crate::token::{expiry_from_wire, now_ms, Token, TokenInfo};
 use crate::transport::{ApiRequest, Deadline, Failure, Transport};
 use crate::wire;
 
@@ -19,7 +19,13 @@ struct State {
     current: Option<Token>,
     inflight: Option<(u64, SharedFetch)>,
     next_flight: u64,
+    /// The last fetch's failure and when it ended: callers within [`FAILURE_COOL_DOWN`] share it
+    /// instead of each starting a fetch (no stampede on a failing token endpoint).
+    last_failure: Option<(std::time::Instant, Error)>,
 }
+
+/// How long a failed token fetch is reported to later callers before a new fetch is tried.
+const FAILURE_COOL_DOWN: Duration = Duration::from_secs(1);
 
 /// Caches the merchant token and makes sure concurrent callers share one fetch.
 pub(crate) struct TokenCache {
@@ -34,6 +40,7 @@ impl TokenCache {
                 current: None,
                 inflight: None,
                 next_flight: 0,
+                last_failure: None,
             }),
             skew,
         }
@@ -56,6 +63,13 @@ impl TokenCache {
                     return Ok(t.clone());
                 }
             }
+            if st.inflight.is_none() {
+                if let Some((at, e)) = &st.last_failure {
+                    if at.elapsed() < FAILURE_COOL_DOWN {
+                        return Err(e.clone());
+                    }
+                }
+            }
             match &st.inflight {
                 Some((id, f)) => (*id, f.clone()),
                 None => {
@@ -75,9 +89,13 @@ impl TokenCache {
         let mut st = self.lock();
         if st.inflight.as_ref().is_some_and(|(i, _)| *i == id) {
             st.inflight = None;
-            if let Ok(t) = &result {
-                // Missing or past expiry: use it for this call only (§6 #5).
-                st.current = t.is_fresh(self.skew, now_ms()).then(|| t.clone());
+            match &result {
+                Ok(t) => {
+                    // Missing or past expiry: use it for this call only (§6 #5).
+                    st.current = t.is_fresh(self.skew, now_ms()).then(|| t.clone());
+                    st.last_failure = None;
+                }
+                Err(e) => st.last_failure = Some((std::time::Instant::now(), e.clone())),
             }
         }
         result
@@ -178,7 +196,11 @@ fn decode_token(transport: &Transport, reply: &crate::transport::Reply) -> Resul
         .filter(|t| !t.is_empty());
     if status.is_success() {
         if let Some(token) = token {
-            let expiry = parsed.as_ref().and_then(|p| p.expiry);
+            let fetched_at_ms = now_ms();
+            let expiry = parsed
+                .as_ref()
+                .and_then(|p| p.expiry)
+                .and_then(|e| expiry_from_wire(e, fetched_at_ms));
             let authorization =
                 http::HeaderValue::from_str(&format!("{} {token}", transport.config.auth_scheme))
                     .ok()
@@ -189,8 +211,8 @@ fn decode_token(transport: &Transport, reply: &crate::transport::Reply) -> Resul
             return Ok(Token {
                 authorization,
                 value: Secret::new(token),
-                expires_at_ms: expiry.filter(|e| *e > 0),
-                fetched_at_ms: now_ms(),
+                expires_at_ms: expiry,
+                fetched_at_ms,
             });
         }
     }

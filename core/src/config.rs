@@ -130,6 +130,8 @@ pub struct Config {
     pub(crate) token_refresh_skew: Duration,
     pub(crate) refund_lookup: RefundLookup,
     pub(crate) amount_encoding: AmountEncoding,
+    pub(crate) reconcile_settle_delay: Duration,
+    pub(crate) gateway_dedupes_request_id: bool,
     pub(crate) max_response_bytes: usize,
 }
 
@@ -146,6 +148,11 @@ impl fmt::Debug for Config {
             .field("proxy", &self.proxy.as_ref().map(|_| "***"))
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("refund_lookup", &self.refund_lookup)
+            .field("reconcile_settle_delay", &self.reconcile_settle_delay)
+            .field(
+                "gateway_dedupes_request_id",
+                &self.gateway_dedupes_request_id,
+            )
             .finish_non_exhaustive()
     }
 }
@@ -264,6 +271,8 @@ pub struct ConfigBuilder {
     token_refresh_skew: Duration,
     refund_lookup: RefundLookup,
     amount_encoding: AmountEncoding,
+    reconcile_settle_delay: Duration,
+    gateway_dedupes_request_id: bool,
     max_response_bytes: usize,
 }
 
@@ -293,6 +302,8 @@ impl Default for ConfigBuilder {
             token_refresh_skew: Duration::from_secs(60),
             refund_lookup: RefundLookup::default(),
             amount_encoding: AmountEncoding::Number,
+            reconcile_settle_delay: Duration::from_secs(2),
+            gateway_dedupes_request_id: false,
             max_response_bytes: 1 << 20,
         }
     }
@@ -398,6 +409,21 @@ impl ConfigBuilder {
         self.amount_encoding = e;
         self
     }
+    /// After an ambiguous refund failure and a lookup that found nothing, wait this long and look
+    /// again before resending (default 2 s): a gateway that applies a refund shortly after the
+    /// connection was cut, and does not dedupe `requestId`, is then not asked to refund twice.
+    pub fn reconcile_settle_delay(mut self, d: Duration) -> Self {
+        self.reconcile_settle_delay = d;
+        self
+    }
+    /// Declare that the gateway is confirmed to dedupe `requestId` (a resend of an applied refund
+    /// is answered with it or refused as a duplicate, never applied again). Off by default. When
+    /// on, a resend with the same `requestId` is itself the lookup: ambiguous failures that no
+    /// lookup can settle are resent instead of ending in `OutcomeUnknown`.
+    pub fn gateway_dedupes_request_id(mut self, yes: bool) -> Self {
+        self.gateway_dedupes_request_id = yes;
+        self
+    }
     /// Largest response body accepted (default 1 MiB).
     pub fn max_response_bytes(mut self, n: usize) -> Self {
         self.max_response_bytes = n;
@@ -468,6 +494,8 @@ impl ConfigBuilder {
             token_refresh_skew: self.token_refresh_skew,
             refund_lookup: self.refund_lookup,
             amount_encoding: self.amount_encoding,
+            reconcile_settle_delay: self.reconcile_settle_delay,
+            gateway_dedupes_request_id: self.gateway_dedupes_request_id,
             max_response_bytes: self.max_response_bytes.max(1024),
         })
     }

@@ -254,10 +254,22 @@ impl Error {
         }
     }
 
+    /// The gateway says this `requestId` was used before: code 1006, HTTP 409, or wording such
+    /// as "duplicate", "already exists", "already processed" (EnKash documents none of them).
     pub(crate) fn is_duplicate_request(&self) -> bool {
+        let m = self.0.message.to_ascii_lowercase();
         self.0.response_code == Some(wire::CODE_DUPLICATE_REQUEST)
-            || (self.0.kind == ErrorKind::Api
-                && self.0.message.to_ascii_lowercase().contains("duplicate"))
+            || self.0.http_status == Some(409)
+            || [
+                "duplicate",
+                "already exists",
+                "already processed",
+                "already been processed",
+                "already initiated",
+                "already submitted",
+            ]
+            .iter()
+            .any(|w| m.contains(w))
     }
 }
 

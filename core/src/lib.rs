@@ -55,7 +55,7 @@ pub use models::{
     TransactionStatus,
 };
 pub use money::{Amount, MAX_RUPEES};
-pub use refunds::{RefundOptions, RefundQuery};
+pub use refunds::{new_request_id, RefundOptions, RefundQuery};
 pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
 pub use secret::Secret;

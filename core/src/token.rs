@@ -54,3 +54,62 @@ impl Token {
         }
     }
 }
+
+/// The longest token lifetime believed (EnKash's are hours); beyond it the value is misread.
+const MAX_LIFETIME_MS: i64 = 31 * 24 * 3_600_000;
+
+/// Reads the token call's `expiry` into absolute epoch ms. The docs say epoch milliseconds;
+/// gateways also send epoch seconds, or a lifetime in seconds or milliseconds. The first reading
+/// that lands in a sane window (from a day ago to 31 days ahead) wins; a past instant is kept (the
+/// token is then used for one call and not cached); nothing sane is `None` (also one call).
+pub(crate) fn expiry_from_wire(value: f64, now_ms: i64) -> Option<i64> {
+    if !value.is_finite() || value <= 0.0 || value > 1e15 {
+        return None;
+    }
+    let v = value as i64;
+    let sane = |at: i64| (now_ms - 86_400_000..=now_ms + MAX_LIFETIME_MS).contains(&at);
+    [
+        Some(v),                                                  // epoch ms (documented)
+        v.checked_mul(1000),                                      // epoch seconds
+        (v <= MAX_LIFETIME_MS / 1000).then(|| now_ms + v * 1000), // lifetime in seconds
+        (v <= MAX_LIFETIME_MS).then(|| now_ms + v),               // lifetime in milliseconds
+    ]
+    .into_iter()
+    .flatten()
+    .find(|at| sane(*at))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expiry_from_wire;
+
+    #[test]
+    fn expiry_is_read_in_whichever_unit_is_sane() {
+        let now = 1_796_399_502_457;
+        let hour = 3_600_000;
+        assert_eq!(expiry_from_wire((now + hour) as f64, now), Some(now + hour));
+        assert_eq!(
+            expiry_from_wire(((now + hour) / 1000) as f64, now),
+            Some((now + hour) / 1000 * 1000)
+        );
+        assert_eq!(
+            expiry_from_wire(3600.0, now),
+            Some(now + hour),
+            "a lifetime in seconds"
+        );
+        assert_eq!(
+            expiry_from_wire(86_400_000.0 * 2.0, now),
+            Some(now + 2 * 86_400_000),
+            "a lifetime in ms beyond any seconds reading"
+        );
+        assert_eq!(
+            expiry_from_wire((now - 1000) as f64, now),
+            Some(now - 1000),
+            "past: kept"
+        );
+        assert_eq!(expiry_from_wire(0.0, now), None);
+        assert_eq!(expiry_from_wire(-5.0, now), None);
+        assert_eq!(expiry_from_wire(f64::NAN, now), None);
+        assert_eq!(expiry_from_wire(1e14, now), None, "year 5138 is no expiry");
+    }
+}

@@ -55,21 +55,3 @@ pub fn remarks(value: &str) -> Result<(), Error> {
     }
     Ok(())
 }
-
-/// A new refund `requestId`: `RF` + 30 hex digits from a v4 UUID (alphanumeric, 32 chars).
-pub fn new_request_id() -> String {
-    let hex = uuid::Uuid::new_v4().simple().to_string();
-    format!("RF{}", &hex[..30]).to_ascii_uppercase()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn request_ids_are_valid_and_distinct() {
-        let a = super::new_request_id();
-        let b = super::new_request_id();
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 32);
-        super::id("request_id", &a).unwrap();
-    }
-}

@@ -70,8 +70,10 @@ pub struct TokenRequest<'a> {
 pub struct TokenResponse {
     /// `token`
     pub token: Option<String>,
-    /// `expiry`, epoch milliseconds
-    pub expiry: Option<i64>,
+    /// `expiry`: epoch milliseconds per the docs; a number or numeric text (its unit is judged
+    /// by [`crate::token`]'s sanity rules). Anything else counts as absent.
+    #[serde(default, deserialize_with = "number_or_numeric_text")]
+    pub expiry: Option<f64>,
     /// `resultCode`
     #[serde(rename = "resultCode")]
     pub result_code: Option<i64>,
@@ -246,4 +248,15 @@ pub fn fill_path(template: &str, name: &str, value: &str) -> String {
         }
     }
     template.replacen(&placeholder, &encoded, 1)
+}
+
+/// A JSON number, or text holding one (`"1796399502457"`); anything else is `None`.
+fn number_or_numeric_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    let v = Option::<serde_json::Value>::deserialize(d)?;
+    Ok(match v {
+        Some(serde_json::Value::Number(n)) => n.as_f64(),
+        Some(serde_json::Value::String(s)) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    }
+    .filter(|n| n.is_finite()))
 }

@@ -135,7 +135,12 @@ async fn connect_refused_is_a_network_error() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refund_stalled_past_timeout_is_applied_once() {
-    for mode in [DuplicateMode::Replay, DuplicateMode::Reject] {
+    for mode in [
+        DuplicateMode::Replay,
+        DuplicateMode::Reject1006,
+        DuplicateMode::Reject409,
+        DuplicateMode::AlreadyProcessed200,
+    ] {
         let mock = mock();
         seed_txns(&mock, &[("EKSTALL", "100")]);
         mock.configure(MockConfig {
@@ -175,7 +180,12 @@ async fn refund_stalled_past_timeout_is_applied_once() {
 /// each requestId is applied exactly once and every success matches an applied refund.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reset_after_commit_never_double_refunds() {
-    for mode in [DuplicateMode::Replay, DuplicateMode::Reject] {
+    for mode in [
+        DuplicateMode::Replay,
+        DuplicateMode::Reject1006,
+        DuplicateMode::Reject409,
+        DuplicateMode::AlreadyProcessed200,
+    ] {
         let mock = mock();
         let txns: Vec<(String, String)> = (0..40)
             .map(|i| (format!("EKRAC{i}"), "100".to_owned()))
@@ -230,7 +240,12 @@ async fn reset_after_commit_never_double_refunds() {
 /// journal: no duplicates, no success that was not applied, no definite failure that was applied.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fault_storm_outcomes_match_the_journal() {
-    for mode in [DuplicateMode::Replay, DuplicateMode::Reject] {
+    for mode in [
+        DuplicateMode::Replay,
+        DuplicateMode::Reject1006,
+        DuplicateMode::Reject409,
+        DuplicateMode::AlreadyProcessed200,
+    ] {
         let mock = mock();
         let txns: Vec<(String, String)> = (0..60)
             .map(|i| (format!("EKS{i}"), "1000".to_owned()))

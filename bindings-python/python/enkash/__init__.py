@@ -46,6 +46,7 @@ from ._native import (
     TokenInfo,
     Transaction,
     __version__,
+    new_request_id,
     parse_amount,
     parse_payment_notification,
 )
@@ -83,5 +84,6 @@ __all__ = [
     "UsageError",
     "__version__",
     "parse_amount",
+    "new_request_id",
     "parse_payment_notification",
 ]

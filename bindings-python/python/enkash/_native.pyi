@@ -18,6 +18,7 @@ __all__ = [
     "parse_payment_notification",
     "error_kinds",
     "parse_amount",
+    "new_request_id",
     "_surface",
     "_trigger_internal_panic",
     "_shutdown",
@@ -171,6 +172,7 @@ class PaymentNotification:
 def parse_payment_notification(body: bytes) -> PaymentNotification: ...
 def error_kinds() -> list[tuple[str, str]]: ...
 def parse_amount(text: str) -> Decimal: ...
+def new_request_id() -> str: ...
 def _surface() -> str: ...
 def _trigger_internal_panic() -> None: ...
 def _shutdown() -> None: ...
@@ -197,6 +199,8 @@ class _ClientOptions(TypedDict, total=False):
     amount_encoding: Optional[Literal["number", "string"]]
     auth_scheme: Optional[str]
     max_response_bytes: Optional[int]
+    reconcile_settle_delay: Optional[float]
+    gateway_dedupes_request_id: Optional[bool]
 
 class _EnvOptions(_ClientOptions, total=False):
     access_key: Optional[str]

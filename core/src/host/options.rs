@@ -59,6 +59,12 @@ macro_rules! for_each_client_option {
             auth_scheme: String,
             /// Largest response body accepted, in bytes (default 1 MiB).
             max_response_bytes: u64,
+            /// After an ambiguous refund failure and a lookup that found nothing, wait this long
+            /// and look again before resending (default 2 s).
+            reconcile_settle_delay: ::std::time::Duration,
+            /// The gateway is confirmed to dedupe `requestId`: a resend is itself the lookup
+            /// (default false; fewer `OutcomeUnknown`, unsafe on a gateway that does not dedupe).
+            gateway_dedupes_request_id: bool,
         }
     };
 }
@@ -86,6 +92,8 @@ pub enum OptionKind {
     Count,
     /// A duration, in the host's unit ([`DurationUnit`]).
     Duration,
+    /// True or false.
+    Flag,
 }
 
 /// One option: its name (snake_case, as in Python and Rust) and kind. Serializes with its
@@ -140,6 +148,8 @@ pub enum OptionValue {
     Bytes(Vec<u8>),
     /// A number (durations in the host's unit, counts as whole numbers).
     Number(f64),
+    /// A boolean.
+    Flag(bool),
 }
 
 /// A Rust type an option can hold, and how a host value becomes one.
@@ -184,7 +194,7 @@ impl OptionType for Vec<u8> {
         match v {
             OptionValue::Bytes(b) => Ok(b),
             OptionValue::Text(s) => Ok(s.into_bytes()),
-            OptionValue::Number(_) => Err(wrong(field, "bytes or a string")),
+            _ => Err(wrong(field, "bytes or a string")),
         }
     }
 }
@@ -210,6 +220,16 @@ impl OptionType for u64 {
     fn from_value(v: OptionValue, field: &'static str, _: DurationUnit) -> Result<Self, Error> {
         // 2^53: the largest whole number every host's numbers hold exactly.
         whole(v, field, 9_007_199_254_740_992.0).map(|n| n as u64)
+    }
+}
+
+impl OptionType for bool {
+    const KIND: OptionKind = OptionKind::Flag;
+    fn from_value(v: OptionValue, field: &'static str, _: DurationUnit) -> Result<Self, Error> {
+        match v {
+            OptionValue::Flag(b) => Ok(b),
+            _ => Err(wrong(field, "true or false")),
+        }
     }
 }
 
@@ -361,6 +381,12 @@ impl ClientOptions {
         }
         if let Some(v) = self.auth_scheme {
             b = b.auth_scheme(v);
+        }
+        if let Some(v) = self.reconcile_settle_delay {
+            b = b.reconcile_settle_delay(v);
+        }
+        if let Some(v) = self.gateway_dedupes_request_id {
+            b = b.gateway_dedupes_request_id(v);
         }
         if let Some(v) = self.max_response_bytes {
             b = b.max_response_bytes(usize::try_from(v).unwrap_or(usize::MAX));

@@ -37,7 +37,11 @@ pub fn surface() -> Surface {
             "check_token",
             "close",
         ],
-        functions: &["parse_payment_notification", "parse_amount"],
+        functions: &[
+            "parse_payment_notification",
+            "parse_amount",
+            "new_request_id",
+        ],
         options: ClientOptions::SPECS,
         models: vec![
             (RefundView::NAME, RefundView::FIELDS),

@@ -47,6 +47,10 @@ pub(crate) async fn api_call(
         (None, None)
     };
     let fault = lock(&app).take_fault(route);
+    let user_agent = headers
+        .get("user-agent")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let record = |status: u16, fault: Option<FaultKind>| {
         lock(&app).record(JournalRequest {
             seq: 0,
@@ -57,6 +61,7 @@ pub(crate) async fn api_call(
             amount: amount.clone(),
             fault,
             status,
+            user_agent: user_agent.clone(),
         });
     };
     let kind = fault.as_ref().map(|f| f.kind);
@@ -140,7 +145,18 @@ pub(crate) async fn api_call(
     }
     let (status, text) = {
         let mut st = lock(&app);
-        handler(&mut st, &headers, &body)
+        st.last_committed = None;
+        let reply = handler(&mut st, &headers, &body);
+        // A `late` gateway applies a refund whose connection is cut only some time later.
+        if kind == Some(FaultKind::ResetAfterCommit) {
+            if let (Some(delay), Some(id)) = (st.late_commit_ms(), st.last_committed.take()) {
+                let visible_from = crate::state::now_ms() + delay;
+                if let Some(t) = st.txns.get_mut(&id) {
+                    t.visible_from_ms = visible_from;
+                }
+            }
+        }
+        reply
     };
     match kind {
         Some(FaultKind::ResetAfterCommit) => {

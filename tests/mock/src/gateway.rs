@@ -238,10 +238,13 @@ pub(crate) fn do_refund(
     let Some(raw_amount) = input.amount else {
         return bad("amount is required");
     };
-    let text = raw_amount.get();
-    if text.starts_with('"') {
-        return bad("amount must be a JSON number");
-    }
+    let raw_text = raw_amount.get();
+    let text = match (state.amount_mode(), raw_text.strip_prefix('"')) {
+        (AmountMode::Number, Some(_)) => return bad("amount must be a JSON number"),
+        (AmountMode::StringOnly, None) => return bad("amount must be a string such as \"100.50\""),
+        (AmountMode::StringOnly, Some(quoted)) => quoted.strip_suffix('"').unwrap_or(quoted),
+        (AmountMode::Number, None) => raw_text,
+    };
     let amount = match parse_money(text, "amount") {
         Ok(a) => a.normalize(),
         Err(_) => return bad("amount must be a plain decimal number"),
@@ -251,18 +254,36 @@ pub(crate) fn do_refund(
     }
     let key = (merchant.clone(), request_id.clone());
     if let Some(existing) = state.refunds_by_request.get(&key).cloned() {
-        return match state.duplicate_mode() {
-            DuplicateMode::Reject => {
-                fail(StatusCode::CONFLICT, CODE_DUPLICATE, "Duplicate requestId")
+        match state.duplicate_mode() {
+            DuplicateMode::Reject1006 => {
+                return fail(
+                    StatusCode::BAD_REQUEST,
+                    CODE_DUPLICATE,
+                    "Duplicate requestId",
+                )
+            }
+            DuplicateMode::Reject409 => {
+                let text = format!("Refund request already exists for requestId {request_id}");
+                return (
+                    StatusCode::CONFLICT,
+                    envelope(409, "CONFLICT", &json_str(&text)),
+                );
+            }
+            DuplicateMode::AlreadyProcessed200 => {
+                return (
+                    StatusCode::OK,
+                    envelope(0, "Refund already processed", "null"),
+                )
             }
             DuplicateMode::Replay => {
                 let t = state.txns.get(&existing).cloned();
-                match t {
+                return match t {
                     Some(t) => (StatusCode::OK, envelope(0, "SUCCESS", &txn_json(state, &t))),
                     None => fail(StatusCode::INTERNAL_SERVER_ERROR, 1, "refund record lost"),
-                }
+                };
             }
-        };
+            DuplicateMode::None => {} // refunds again
+        }
     }
     let Some(orig) = state.txns.get(txn_id).cloned() else {
         return fail(
@@ -344,10 +365,15 @@ pub(crate) fn do_refund(
         modified_ms: now,
         refund_of: Some((txn_id.to_owned(), request_id.clone())),
         order_id: orig.order_id.clone(),
+        visible_from_ms: 0,
     };
     let body = txn_json(state, &refund);
     state.txns.insert(refund_id.clone(), refund);
-    state.refunds_by_request.insert(key, refund_id.clone());
+    state
+        .refunds_by_request
+        .entry(key)
+        .or_insert(refund_id.clone());
+    state.last_committed = Some(refund_id.clone());
     state.journal.refunds.push(AppliedRefund {
         refund_transaction_id: refund_id,
         transaction_id: txn_id.to_owned(),
@@ -363,7 +389,7 @@ pub(crate) fn do_get_txn(state: &mut State, headers: &HeaderMap, id: &str) -> Re
         Err(r) => return r,
     };
     match state.txns.get(id) {
-        Some(t) if t.access_key == merchant => {
+        Some(t) if t.access_key == merchant && state.is_visible(t) => {
             (StatusCode::OK, envelope(0, "SUCCESS", &txn_json(state, t)))
         }
         _ => fail(
@@ -412,6 +438,12 @@ struct EnquiryIn {
 }
 
 pub(crate) fn do_enquiry(state: &mut State, headers: &HeaderMap, body: &[u8]) -> Reply {
+    if matches!(
+        state.enquiry_mode(),
+        EnquiryMode::MissingJson | EnquiryMode::MissingHtml
+    ) {
+        return unreachable_route(state);
+    }
     let merchant = match authorize(state, headers) {
         Ok(m) => m,
         Err(r) => return r,
@@ -435,15 +467,74 @@ pub(crate) fn do_enquiry(state: &mut State, headers: &HeaderMap, body: &[u8]) ->
     };
     let found = state
         .refunds_by_request
-        .get(&(merchant, request_id))
+        .get(&(merchant.clone(), request_id.clone()))
         .and_then(|id| state.txns.get(id))
+        .filter(|t| state.is_visible(t))
         .filter(|t| {
             q.transaction_id
                 .as_deref()
                 .is_none_or(|orig| t.refund_of.as_ref().is_some_and(|(o, _)| o == orig))
-        });
-    match found {
-        Some(t) => (StatusCode::OK, envelope(0, "SUCCESS", &txn_json(state, t))),
-        None => fail(StatusCode::NOT_FOUND, CODE_NOT_FOUND, "Refund not found"),
+        })
+        .cloned();
+    // A refund for someone else's requestId, as a wrong endpoint might answer.
+    let stranger = |state: &mut State, request_id: Option<&str>| {
+        let now = now_ms();
+        let t = Txn {
+            id: state.new_txn_id(),
+            access_key: merchant.clone(),
+            amount: Decimal::ONE,
+            status: "SUCCESS".into(),
+            payment_mode: "UPI".into(),
+            beneficiary_frozen: false,
+            refunded: Decimal::ZERO,
+            created_ms: now,
+            modified_ms: now,
+            refund_of: request_id.map(|r| (String::new(), r.to_owned())),
+            order_id: None,
+            visible_from_ms: 0,
+        };
+        txn_json(state, &t)
+    };
+    match state.enquiry_mode() {
+        EnquiryMode::Real => match found {
+            Some(t) => (StatusCode::OK, envelope(0, "SUCCESS", &txn_json(state, &t))),
+            None => fail(StatusCode::NOT_FOUND, CODE_NOT_FOUND, "Refund not found"),
+        },
+        EnquiryMode::MissingJson | EnquiryMode::MissingHtml => unreachable_route(state),
+        EnquiryMode::GenericEmpty => (StatusCode::OK, envelope(0, "SUCCESS", "{}")),
+        EnquiryMode::GenericNull => (StatusCode::OK, envelope(0, "SUCCESS", "null")),
+        EnquiryMode::GenericOther => {
+            let other = format!("OTHER-{request_id}");
+            let body = stranger(state, Some(&other));
+            (StatusCode::OK, envelope(0, "SUCCESS", &body))
+        }
+        EnquiryMode::NoRequestId => {
+            let body = match found {
+                Some(mut t) => {
+                    t.refund_of = None;
+                    txn_json(state, &t)
+                }
+                None => stranger(state, None),
+            };
+            (StatusCode::OK, envelope(0, "SUCCESS", &body))
+        }
+    }
+}
+
+/// What a gateway without the enquiry endpoint answers (a framework's 404).
+fn unreachable_route(state: &State) -> Reply {
+    match state.enquiry_mode() {
+        EnquiryMode::MissingHtml => (
+            StatusCode::NOT_FOUND,
+            "<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>"
+                .to_owned(),
+        ),
+        _ => (
+            StatusCode::NOT_FOUND,
+            format!(
+                "{{\"timestamp\":{},\"status\":404,\"error\":\"Not Found\",\"path\":\"/refund/enquiry\"}}",
+                now_ms()
+            ),
+        ),
     }
 }

@@ -1,18 +1,23 @@
-//! `enkash-mock --listen 127.0.0.1:0 [--seed FILE] [--exit-on-stdin-eof]`: runs the simulator and
-//! prints its base URL. With `--exit-on-stdin-eof` it also stops when its standard input closes,
+//! `enkash-mock --listen 127.0.0.1:0 [--seed FILE] [--personality K=V,...] [--exit-on-stdin-eof]`:
+//! runs the simulator and prints its base URL. `--personality` sets how it answers where
+//! EnKash's documents are silent, e.g. `enquiry_mode=missing_json,duplicate_mode=reject_409`
+//! (applied after the seed's own settings). With `--exit-on-stdin-eof` it also stops when its standard input closes,
 //! so a test harness that dies without cleaning up (its end of the pipe closes) takes it along.
 
 use std::io::Write;
 use std::net::SocketAddr;
 
 fn usage() -> ! {
-    eprintln!("usage: enkash-mock [--listen ADDR] [--seed FILE.json] [--exit-on-stdin-eof]");
+    eprintln!(
+        "usage: enkash-mock [--listen ADDR] [--seed FILE.json] [--personality K=V,...] [--exit-on-stdin-eof]"
+    );
     std::process::exit(2)
 }
 
 fn main() {
     let mut listen: SocketAddr = "127.0.0.1:0".parse().expect("literal");
-    let mut seed = None;
+    let mut seed: Option<enkash_mock::Seed> = None;
+    let mut personality = None;
     let mut exit_on_stdin_eof = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -34,10 +39,22 @@ fn main() {
                     std::process::exit(2)
                 }));
             }
+            "--personality" => {
+                let text = args.next().unwrap_or_else(|| usage());
+                personality = Some(
+                    enkash_mock::MockConfig::from_personality(&text).unwrap_or_else(|e| {
+                        eprintln!("bad personality {text:?}: {e}");
+                        std::process::exit(2)
+                    }),
+                );
+            }
             "--exit-on-stdin-eof" => exit_on_stdin_eof = true,
             "-h" | "--help" => usage(),
             _ => usage(),
         }
+    }
+    if let Some(p) = personality {
+        seed.get_or_insert_with(Default::default).config.merge(p);
     }
     if !listen.ip().is_loopback() {
         eprintln!("enkash-mock listens on loopback addresses only");

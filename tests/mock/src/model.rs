@@ -4,15 +4,86 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-/// How a repeated `requestId` is answered.
+/// How a repeated `requestId` is answered (personality; EnKash does not document it).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum DuplicateMode {
     /// Answer with the first refund's current state (idempotent replay).
     #[default]
+    #[serde(rename = "replay")]
     Replay,
-    /// Refuse with `response_code` 1006 "Duplicate requestId".
-    Reject,
+    /// HTTP 400, `response_code` 1006 "Duplicate requestId".
+    #[serde(rename = "reject_1006", alias = "reject")]
+    Reject1006,
+    /// HTTP 409 with a text payload "Refund request already exists…".
+    #[serde(rename = "reject_409")]
+    Reject409,
+    /// HTTP 200, `response_code` 0, a message and no refund payload.
+    #[serde(rename = "already_processed_200")]
+    AlreadyProcessed200,
+    /// No dedupe at all: a resend refunds again.
+    #[serde(rename = "none")]
+    None,
+}
+
+/// How the refund-enquiry endpoint answers (personality; the endpoint is INFERRED).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EnquiryMode {
+    /// Found: the refund with its `requestId`; absent: 404 with `response_code` 1007.
+    #[default]
+    #[serde(rename = "real")]
+    Real,
+    /// No such endpoint: 404 with a framework's JSON error body.
+    #[serde(rename = "missing_json", alias = "missing")]
+    MissingJson,
+    /// No such endpoint: 404 with an HTML page.
+    #[serde(rename = "missing_html")]
+    MissingHtml,
+    /// A wrong path that says "success": `response_code` 0 with payload `{}`.
+    #[serde(rename = "generic_empty", alias = "generic_success")]
+    GenericEmpty,
+    /// `response_code` 0 with payload `null`.
+    #[serde(rename = "generic_null")]
+    GenericNull,
+    /// `response_code` 0 with a succeeded refund for another `requestId`.
+    #[serde(rename = "generic_other")]
+    GenericOther,
+    /// A refund-looking payload without `requestId`, whether or not the refund exists.
+    #[serde(rename = "no_request_id")]
+    NoRequestId,
+}
+
+/// When an accepted refund becomes real (personality).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommitTiming {
+    /// At once.
+    #[default]
+    Immediate,
+    /// When the POST's connection was cut (`reset_after_commit`), the refund is applied
+    /// `late_commit_ms` later and is invisible to lookups until then.
+    Late,
+}
+
+/// How tokens live (personality).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenMode {
+    /// Every issued token stays valid until it expires.
+    #[default]
+    ManyValid,
+    /// Issuing a token revokes the merchant's previous ones.
+    SingleActive,
+}
+
+/// Which JSON type the refund `amount` must have (personality).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AmountMode {
+    /// A JSON number; a string is refused with 400.
+    #[default]
+    Number,
+    /// A JSON string; a number is refused with 400.
+    StringOnly,
 }
 
 /// What `expiry` the token call returns.
@@ -42,6 +113,54 @@ pub struct MockConfig {
     pub pending_delay_ms: Option<u64>,
     /// Seed of the fault and id random generator.
     pub fault_seed: Option<u64>,
+    /// How the refund enquiry answers.
+    pub enquiry_mode: Option<EnquiryMode>,
+    /// When a refund whose connection was cut becomes real.
+    pub commit_timing: Option<CommitTiming>,
+    /// The delay of a `late` commit (default 1,000 ms).
+    pub late_commit_ms: Option<u64>,
+    /// Whether a new token revokes the old ones.
+    pub token_mode: Option<TokenMode>,
+    /// Which JSON type `amount` must have.
+    pub amount_mode: Option<AmountMode>,
+}
+
+impl MockConfig {
+    /// Overrides every setting `other` gives.
+    pub fn merge(&mut self, other: MockConfig) {
+        macro_rules! take {
+            ($($f:ident),*) => { $( if other.$f.is_some() { self.$f = other.$f; } )* };
+        }
+        take!(
+            token_lifetime_ms,
+            token_expiry,
+            duplicate_mode,
+            pending_delay_ms,
+            fault_seed,
+            enquiry_mode,
+            commit_timing,
+            late_commit_ms,
+            token_mode,
+            amount_mode
+        );
+    }
+
+    /// Parses a personality line, `key=value` pairs separated by commas, e.g.
+    /// `enquiry_mode=generic_empty,duplicate_mode=none,commit_timing=late,late_commit_ms=500`.
+    pub fn from_personality(text: &str) -> Result<MockConfig, String> {
+        let mut object = serde_json::Map::new();
+        for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (key, value) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("{pair:?} is not key=value"))?;
+            let value = match value.parse::<u64>() {
+                Ok(n) => serde_json::Value::from(n),
+                Err(_) => serde_json::Value::from(value),
+            };
+            object.insert(key.trim().to_owned(), value);
+        }
+        serde_json::from_value(serde_json::Value::Object(object)).map_err(|e| e.to_string())
+    }
 }
 
 /// A merchant account.
@@ -232,6 +351,9 @@ pub struct JournalRequest {
     pub fault: Option<FaultKind>,
     /// HTTP status answered (0 = connection reset).
     pub status: u16,
+    /// The `User-Agent` header, when sent.
+    #[serde(default)]
+    pub user_agent: Option<String>,
 }
 
 /// A refund the simulator applied (money moved).

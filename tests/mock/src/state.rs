@@ -44,6 +44,8 @@ pub(crate) struct Txn {
     /// For refund transactions: (original id, request id).
     pub refund_of: Option<(String, String)>,
     pub order_id: Option<String>,
+    /// Epoch ms from which lookups see it (0: always; later for a `late` commit).
+    pub visible_from_ms: i64,
 }
 
 pub(crate) struct OrderRec {
@@ -69,6 +71,8 @@ pub(crate) struct State {
     pub orders: HashMap<String, OrderRec>,
     pub faults: Vec<ActiveFault>,
     pub journal: Journal,
+    /// The refund the last refund call committed (read by the fault layer for `late` commits).
+    pub last_committed: Option<String>,
     pub rng: fastrand::Rng,
     pub seq: u64,
 }
@@ -89,6 +93,7 @@ impl State {
             orders: HashMap::new(),
             faults: Vec::new(),
             journal: Journal::default(),
+            last_committed: None,
             rng: fastrand::Rng::with_seed(7),
             seq: 0,
         };
@@ -121,27 +126,37 @@ impl State {
         self.config.duplicate_mode.unwrap_or_default()
     }
 
+    pub fn enquiry_mode(&self) -> EnquiryMode {
+        self.config.enquiry_mode.unwrap_or_default()
+    }
+
+    pub fn amount_mode(&self) -> AmountMode {
+        self.config.amount_mode.unwrap_or_default()
+    }
+
+    /// How long after a cut connection a `late` commit becomes real; `None` when commits are
+    /// immediate.
+    pub fn late_commit_ms(&self) -> Option<i64> {
+        match self.config.commit_timing.unwrap_or_default() {
+            CommitTiming::Immediate => None,
+            CommitTiming::Late => Some(self.config.late_commit_ms.unwrap_or(1_000) as i64),
+        }
+    }
+
+    /// Whether `t` exists yet for lookups (a late commit is invisible until it lands).
+    pub fn is_visible(&self, t: &Txn) -> bool {
+        now_ms() >= t.visible_from_ms
+    }
+
     pub fn pending_delay_ms(&self) -> i64 {
         self.config.pending_delay_ms.unwrap_or(0) as i64
     }
 
     pub fn patch_config(&mut self, patch: MockConfig) {
-        if let Some(v) = patch.token_lifetime_ms {
-            self.config.token_lifetime_ms = Some(v);
-        }
-        if let Some(v) = patch.token_expiry {
-            self.config.token_expiry = Some(v);
-        }
-        if let Some(v) = patch.duplicate_mode {
-            self.config.duplicate_mode = Some(v);
-        }
-        if let Some(v) = patch.pending_delay_ms {
-            self.config.pending_delay_ms = Some(v);
-        }
         if let Some(v) = patch.fault_seed {
-            self.config.fault_seed = Some(v);
             self.rng = fastrand::Rng::with_seed(v);
         }
+        self.config.merge(patch);
     }
 
     /// Replaces the whole state with `seed`.
@@ -196,6 +211,7 @@ impl State {
         self.txns.insert(
             t.id.clone(),
             Txn {
+                visible_from_ms: 0,
                 id: t.id,
                 access_key: ak,
                 amount,
@@ -262,6 +278,13 @@ impl State {
     }
 
     pub fn issue_token(&mut self, access_key: &str) -> (String, Option<i64>) {
+        if self.config.token_mode.unwrap_or_default() == TokenMode::SingleActive {
+            for t in self.tokens.values_mut() {
+                if t.access_key == access_key {
+                    t.revoked = true;
+                }
+            }
+        }
         let token: String = (0..32).map(|_| self.rng.alphanumeric()).collect();
         let now = now_ms();
         let expiry = match self.config.token_expiry.unwrap_or_default() {
