@@ -72,6 +72,7 @@ for (const file of files) {
     if (c.max_retries !== undefined) opts.maxRetries = c.max_retries
     if (c.secret_key !== undefined) opts.secretKey = c.secret_key
     if (c.refund_lookup !== undefined) opts.refundLookup = c.refund_lookup
+    if (c.gateway_dedupes_request_id !== undefined) opts.gatewayDedupesRequestId = c.gateway_dedupes_request_id
     const client = clientFor(enkash, mock, opts)
     for (const [i, step] of sc.steps.entries()) {
       if (step.admin === 'expire_tokens') { await mock.expireTokens(); continue }

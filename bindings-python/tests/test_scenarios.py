@@ -99,6 +99,8 @@ def test_scenario(path: Path, mock: Mock) -> None:
         opts["secret_key"] = c["secret_key"]
     if "refund_lookup" in c:
         opts["refund_lookup"] = c["refund_lookup"]
+    if "gateway_dedupes_request_id" in c:
+        opts["gateway_dedupes_request_id"] = c["gateway_dedupes_request_id"]
     with make_client(mock, **opts) as client:
         for i, step in enumerate(sc["steps"]):
             if step.get("admin") == "expire_tokens":

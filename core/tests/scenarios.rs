@@ -140,6 +140,9 @@ async fn run_scenario(path: &PathBuf) -> Result<(), String> {
     if let Some(s) = c.get("secret_key").and_then(Value::as_str) {
         b = b.secret_key(s);
     }
+    if let Some(yes) = c.get("gateway_dedupes_request_id").and_then(Value::as_bool) {
+        b = b.gateway_dedupes_request_id(yes);
+    }
     if c.get("refund_lookup").and_then(Value::as_str) == Some("transaction_status_only") {
         b = b.refund_lookup(RefundLookup::TransactionStatusOnly);
     }

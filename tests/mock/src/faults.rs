@@ -160,6 +160,9 @@ pub(crate) async fn api_call(
     };
     match kind {
         Some(FaultKind::ResetAfterCommit) => {
+            if let Some(wait) = fault.as_ref().and_then(|f| f.delay_ms) {
+                tokio::time::sleep(Duration::from_millis(wait)).await;
+            }
             record(0, kind);
             reset(kill).await
         }

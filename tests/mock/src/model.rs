@@ -242,7 +242,8 @@ pub enum FaultKind {
     Delay,
     /// Reset the TCP connection before processing.
     ResetBefore,
-    /// Process (commit), then reset the TCP connection instead of answering.
+    /// Process (commit), then reset the TCP connection instead of answering (after `delay_ms`,
+    /// default 0: a caller that stops waiting in between has a refund that exists).
     ResetAfterCommit,
     /// Process (commit), then answer 200 with a truncated body.
     MalformedBody,

@@ -71,7 +71,8 @@ final class ScenarioTests: XCTestCase {
         let c = sc["client"] as? [String: Any] ?? [:]
         let client = try sim.client(secretKey: c["secret_key"] as? String ?? "sk_test",
                                     maxRetries: (c["max_retries"] as? Int).map { UInt32($0) },
-                                    refundLookup: c["refund_lookup"] as? String)
+                                    refundLookup: c["refund_lookup"] as? String,
+                                    gatewayDedupesRequestId: c["gateway_dedupes_request_id"] as? Bool)
         for (i, step) in (sc["steps"] as! [[String: Any]]).enumerated() {
             if step["admin"] as? String == "expire_tokens" { try sim.expireTokens(); continue }
             let whereAt = "\(name) step \(i) (\(step["call"]!))"

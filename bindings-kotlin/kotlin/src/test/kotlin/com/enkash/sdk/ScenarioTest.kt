@@ -74,6 +74,7 @@ class ScenarioTest {
             secretKey = c.optString("secret_key", "sk_test"),
             maxRetries = if (c.has("max_retries")) c.getInt("max_retries").toUInt() else null,
             refundLookup = c.optString("refund_lookup", "").ifEmpty { null },
+            gatewayDedupesRequestId = if (c.has("gateway_dedupes_request_id")) c.getBoolean("gateway_dedupes_request_id") else null,
         )
         val steps = sc.getJSONArray("steps")
         for (i in 0 until steps.length()) {

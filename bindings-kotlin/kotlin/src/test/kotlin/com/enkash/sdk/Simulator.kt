@@ -42,6 +42,7 @@ class Simulator : AutoCloseable {
         secretKey: String = "sk_test",
         maxRetries: UInt? = null,
         refundLookup: String? = null,
+        gatewayDedupesRequestId: Boolean? = null,
         requestTimeout: Duration? = Duration.ofSeconds(5),
         timeout: Duration? = Duration.ofSeconds(20),
     ): EnkashClient = EnkashClient(
@@ -55,6 +56,7 @@ class Simulator : AutoCloseable {
             initialBackoff = Duration.ofMillis(5),
             maxBackoff = Duration.ofMillis(50),
             refundLookup = refundLookup,
+            gatewayDedupesRequestId = gatewayDedupesRequestId,
         ),
     )
 
