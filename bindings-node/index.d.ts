@@ -120,6 +120,12 @@ export interface RefundOptions {
   remarks?: string
   /** Look the refund up first and send only if it provably does not exist. */
   reconcileFirst?: boolean
+  /**
+   * Stop waiting when it aborts: before sending, the call rejects with the signal's reason and
+   * nothing is sent; afterwards it rejects with OutcomeUnknownError carrying the requestId while
+   * the refund runs on to its end in the background (never sent twice).
+   */
+  signal?: AbortSignal
 }
 
 export interface LookupOptions {

@@ -71,7 +71,7 @@ function checkOptions(kind, options, allowed) {
   return clean
 }
 
-const REFUND_OPTIONS = new Set(['requestId', 'remarks', 'reconcileFirst'])
+const REFUND_OPTIONS = new Set(['requestId', 'remarks', 'reconcileFirst', 'signal'])
 const LOOKUP_OPTIONS = new Set(['refundTransactionId', 'timeoutMs'])
 
 /** The EnKash client. Owns its connection pool and token cache; methods return Promises. */
@@ -108,8 +108,31 @@ class Client {
   async refund(transactionId, amount, options) {
     requireString('transactionId', transactionId)
     checkAmount(amount)
-    const o = checkOptions('refund option', options, REFUND_OPTIONS)
-    return unwrap(await this.#native.refund(transactionId, amount, o))
+    const { signal, ...o } = checkOptions('refund option', options, REFUND_OPTIONS)
+    if (signal === undefined) return unwrap(await this.#native.refund(transactionId, amount, o))
+    if (!(signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal')
+    signal.throwIfAborted() // nothing sent yet
+    // Named now, so an abort can report which refund goes on in the background.
+    if (o.requestId === undefined) o.requestId = native.newRequestId()
+    const pending = this.#native.refund(transactionId, amount, o)
+    return new Promise((resolve, reject) => {
+      const onAbort = () => reject(toError(native.refundLeftRunning(o.requestId).error))
+      signal.addEventListener('abort', onAbort, { once: true })
+      pending.then(
+        (result) => {
+          signal.removeEventListener('abort', onAbort)
+          try {
+            resolve(unwrap(result))
+          } catch (e) {
+            reject(e)
+          }
+        },
+        (e) => {
+          signal.removeEventListener('abort', onAbort)
+          reject(e)
+        },
+      )
+    })
   }
 
   async getRefund(transactionId, requestId, options) {

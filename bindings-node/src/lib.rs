@@ -282,6 +282,12 @@ pub fn parse_amount(text: String) -> Value {
     outcome(Amount::parse(&text).map(|a| enkash::host::Money(a.as_decimal()).to_string()))
 }
 
+/// The `{error}` a refund rejects with when its `AbortSignal` fires after it may have been sent.
+#[napi]
+pub fn refund_left_running(request_id: String) -> Value {
+    outcome::<()>(Err(enkash::host::refund_left_running(&request_id)))
+}
+
 /// A new refund `requestId`; store it before refunding, then pass it as `requestId`.
 #[napi]
 pub fn new_request_id() -> String {

@@ -36,3 +36,14 @@ pub use views::{
 
 /// How long `wait_for_refund` polls when the caller gives no timeout.
 pub const DEFAULT_WAIT: Duration = Duration::from_secs(60);
+
+/// The error a host raises when its caller stops waiting for a refund that may already have been
+/// sent (an aborted `AbortSignal`): the refund goes on in the background, so its outcome is
+/// unknown to this caller — `OutcomeUnknown` with the `requestId` to look it up by.
+pub fn refund_left_running(request_id: &str) -> crate::Error {
+    crate::Error::new(
+        crate::ErrorKind::OutcomeUnknown,
+        "refund: the caller stopped waiting; it runs on to its end in the background (never sent twice); look it up by request_id",
+    )
+    .with_request_id(request_id)
+}

@@ -103,6 +103,30 @@ final class ScenarioTests: XCTestCase {
 }
 
 final class ClientTests: XCTestCase {
+    /// A refund whose Task is cancelled after the POST was committed runs on in the background:
+    /// reconciled once, never resent, and found by the requestId held before the call.
+    func testCancelledRefundFinishesOnceInTheBackground() async throws {
+        let sim = try Simulator()
+        try sim.seed(#"{"transactions":[{"id":"EKSCX1","amount":"500"}]}"#)
+        try sim.addFault(#"{"route":"refund","kind":"reset_after_commit","delay_ms":600,"times":1}"#)
+        let client = try sim.client()
+        let requestId = newRequestId()
+        let task = Task {
+            try await client.refund(transactionId: "EKSCX1", amount: Decimal(string: "25")!, requestId: requestId, remarks: nil, reconcileFirst: false)
+        }
+        try await Task.sleep(nanoseconds: 200_000_000)
+        task.cancel()
+        _ = await task.result
+        var waited = 0
+        while try sim.count("refund_enquiry") == 0 && waited < 100 { try await Task.sleep(nanoseconds: 50_000_000); waited += 1 }
+        let journal = try sim.journal()
+        XCTAssertEqual((journal["refunds"] as! [[String: Any]]).map { $0["request_id"] as! String }, [requestId], "refunded once")
+        XCTAssertEqual(try sim.count("refund"), 1, "never resent")
+        XCTAssertEqual(try sim.count("refund_enquiry"), 1, "the cancelled refund was reconciled")
+        let found = try await client.findRefund(transactionId: "EKSCX1", requestId: requestId, refundTransactionId: nil)
+        XCTAssertEqual(found?.requestId, requestId)
+    }
+
     func testConcurrentAsyncLetRefundsShareOneToken() async throws {
         let sim = try Simulator()
         try sim.seed(#"{"transactions":[{"id":"EKS1","amount":"100"},{"id":"EKS2","amount":"100"},{"id":"EKS3","amount":"100"},{"id":"EKS4","amount":"100"}]}"#)

@@ -2,7 +2,9 @@ package com.enkash.sdk
 
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.TimeoutCancellationException
 import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
@@ -37,6 +39,26 @@ class ClientTest {
         assertTrue(refunds.all { it.amount.compareTo(BigDecimal("9.99")) == 0 })
         assertEquals(1, sim.count("token"))
         assertEquals(64, sim.refundsApplied().length())
+    }
+
+    @Test fun `a refund cancelled after commit finishes once in the background`() {
+        txns("EKKCX1" to "500")
+        // Committed at once; the connection is cut 600 ms later, after the coroutine was cancelled.
+        sim.addFault("""{"route":"refund","kind":"reset_after_commit","delay_ms":600,"times":1}""")
+        val client = sim.client()
+        val requestId = newRequestId()
+        assertThrows(TimeoutCancellationException::class.java) {
+            runBlocking { withTimeout(200) { client.refund("EKKCX1", BigDecimal("25"), requestId, null, false) } }
+        }
+        var waited = 0
+        while (sim.count("refund_enquiry") == 0 && waited++ < 100) Thread.sleep(50)
+        val applied = sim.refundsApplied()
+        assertEquals(1, applied.length(), "refunded once")
+        assertEquals(requestId, applied.getJSONObject(0).getString("request_id"))
+        assertEquals(1, sim.count("refund"), "never resent")
+        assertEquals(1, sim.count("refund_enquiry"), "the cancelled refund was reconciled")
+        val found = client.findRefundBlocking("EKKCX1", requestId, null)
+        assertEquals(requestId, found?.requestId)
     }
 
     @Test fun `blocking variants work from many Java threads`() {
