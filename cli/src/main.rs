@@ -7,6 +7,7 @@
 mod bulk;
 mod demo;
 mod output;
+mod private_file;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -359,3 +359,59 @@ fn every_command_speaks_json_and_exit_codes_are_distinct() {
     assert_eq!(v["error"]["code"], "authentication");
     assert!(!String::from_utf8_lossy(&out.stdout).contains("nope"));
 }
+
+#[test]
+fn editing_remarks_between_runs_never_refunds_a_row_again() {
+    let mock = MockServer::spawn().unwrap();
+    mock.seed(Seed {
+        transactions: vec![txn("EKREM1".into(), "100"), txn("EKREM2".into(), "100")],
+        ..Seed::default()
+    })
+    .unwrap();
+    let dir = tempdir("remarks");
+    let file = dir.join("r.csv");
+    std::fs::write(&file, "EKREM1,10,damaged\nEKREM2,20,late\n").unwrap();
+    let (out, v) = run(&mock, &["refund", "bulk", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{v}");
+    std::fs::write(&file, "EKREM1,10,damaged in transit\nEKREM2,20,\n").unwrap();
+    let (out, v) = run(&mock, &["refund", "bulk", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{v}");
+    assert_eq!(v["summary"]["processed_this_run"], 0, "{v}");
+    assert_eq!(mock.journal().refunds.len(), 2, "each row refunded once");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn credential_failures_leave_rows_retryable_and_files_private() {
+    let mock = MockServer::spawn().unwrap();
+    mock.seed(Seed {
+        transactions: vec![txn("EKAUTH1".into(), "100")],
+        ..Seed::default()
+    })
+    .unwrap();
+    let dir = tempdir("auth");
+    let file = dir.join("a.csv");
+    std::fs::write(&file, "EKAUTH1,10\n").unwrap();
+    let out = bin()
+        .args(["--base-url", &mock.base_url(), "--json"])
+        .env("ENKASH_SECRET_KEY", "sk_wrong")
+        .args(["refund", "bulk", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["retry_later"], 1, "{v}");
+    assert_eq!(out.status.code(), Some(5), "{v}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for f in ["a.csv.journal.db", "a.csv.outcome.csv"] {
+            let mode = std::fs::metadata(dir.join(f)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "{f} is readable by others: {mode:o}");
+        }
+    }
+    // Fixed credentials: the same run picks the row up again.
+    let (out, v) = run(&mock, &["refund", "bulk", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{v}");
+    assert_eq!(mock.journal().refunds.len(), 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -291,12 +291,24 @@ async fn chaos_refunds_are_exactly_once_under_every_personality() {
         "| enquiry | duplicate requestId | commit | tokens | dedupe switch | refunds | applied | succeeded | failed (not applied) | outcome unknown | unknown % | unknown settled later | duplicates | applied but reported failed | reported succeeded, not applied | refund POSTs | faulted POSTs | token requests | secs |\n|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     let mut failures = Vec::new();
-    for cell in cells() {
-        let name = cell.name();
-        if !only.is_empty() && !name.contains(only.as_str()) {
+    // Cells run side by side (each has its own simulator); most of a cell's time is waiting.
+    let parallel = env_usize("ENKASH_CHAOS_PARALLEL", 8).max(1);
+    let slots = Arc::new(tokio::sync::Semaphore::new(parallel));
+    let mut running = tokio::task::JoinSet::new();
+    for (index, cell) in cells().into_iter().enumerate() {
+        if !only.is_empty() && !cell.name().contains(only.as_str()) {
             continue;
         }
-        let t = run(cell, refunds, transactions).await;
+        let slot = slots.clone().acquire_owned().await.unwrap();
+        running.spawn(async move {
+            let _slot = slot;
+            (index, cell, run(cell, refunds, transactions).await)
+        });
+    }
+    let mut results = running.join_all().await;
+    results.sort_by_key(|(index, _, _)| *index);
+    for (_, cell, t) in results {
+        let name = cell.name();
         println!("{name}: {t:?}");
         table.push_str(&format!(
             "| {name} | {} | {} | {} | {} | {} | {:.1} | {} | {} | {} | {} | {} | {} | {} | {:.1} |\n",
@@ -352,7 +364,7 @@ async fn chaos_refunds_are_exactly_once_under_every_personality() {
              `ENKASH_CHAOS_REFUNDS={refunds} ENKASH_CHAOS_OUT=bench/results/chaos.md cargo test --release -p enkash --test chaos -- --nocapture`\n\n\
              ~20% of refund POSTs faulted (reset after commit 5%, reset before processing 4%, 503 4%, 429 + Retry-After 3%, \
              900 ms stall vs a 400 ms per-attempt timeout 2%, garbled 200 2%), 3% of enquiries 503, tokens revoked every 250 ms; \
-             concurrency 32, max 3 retries, settle delay 1.5 s, late commits land 800 ms after the cut.\n\n\
+             concurrency 32 per cell ({parallel} cells at a time), max 3 retries, settle delay 1.5 s, late commits land 800 ms after the cut.\n\n\
              Personalities: see `tests/scenarios/README.md`. \"dedupe switch\" is `gateway_dedupes_request_id`.\n\n{table}"
         );
         std::fs::write(path, text).unwrap();
