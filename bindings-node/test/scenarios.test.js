@@ -56,6 +56,9 @@ function checkJournal(j, want) {
     assert.equal(applied.length, 1, rid)
     assert.ok(same('amount', amount, applied[0].amount), `${rid} amount`)
   }
+  for (const text of want.user_agent_contains || []) {
+    for (const r of j.requests) assert.ok((r.user_agent || '').includes(text), `User-Agent of ${r.route} lacks ${text}: ${r.user_agent}`)
+  }
   for (const [route, ids] of Object.entries(want.request_ids_sent || {})) {
     assert.deepEqual(j.requests.filter((r) => r.route === route).map((r) => r.request_id), ids)
   }
@@ -72,6 +75,8 @@ for (const file of files) {
     if (c.max_retries !== undefined) opts.maxRetries = c.max_retries
     if (c.secret_key !== undefined) opts.secretKey = c.secret_key
     if (c.refund_lookup !== undefined) opts.refundLookup = c.refund_lookup
+    if (c.environment !== undefined) opts.environment = c.environment
+    if (c.user_agent_suffix !== undefined) opts.userAgentSuffix = c.user_agent_suffix
     if (c.gateway_dedupes_request_id !== undefined) opts.gatewayDedupesRequestId = c.gateway_dedupes_request_id
     const client = clientFor(enkash, mock, opts)
     for (const [i, step] of sc.steps.entries()) {

@@ -83,6 +83,9 @@ def check_journal(journal: dict[str, Any], want: dict[str, Any]) -> None:
     for rid, amount in want.get("refund_amounts", {}).items():
         applied = [r for r in journal["refunds"] if r["request_id"] == rid]
         assert len(applied) == 1 and Decimal(applied[0]["amount"]) == Decimal(amount), rid
+    for text in want.get("user_agent_contains", []):
+        for r in journal["requests"]:
+            assert text in (r.get("user_agent") or ""), f"User-Agent of {r['route']} lacks {text!r}: {r.get('user_agent')!r}"
     for route, ids in want.get("request_ids_sent", {}).items():
         assert [r["request_id"] for r in journal["requests"] if r["route"] == route] == ids
 
@@ -99,6 +102,9 @@ def test_scenario(path: Path, mock: Mock) -> None:
         opts["secret_key"] = c["secret_key"]
     if "refund_lookup" in c:
         opts["refund_lookup"] = c["refund_lookup"]
+    for key in ("environment", "user_agent_suffix"):
+        if key in c:
+            opts[key] = c[key]
     if "gateway_dedupes_request_id" in c:
         opts["gateway_dedupes_request_id"] = c["gateway_dedupes_request_id"]
     with make_client(mock, **opts) as client:

@@ -140,6 +140,15 @@ async fn run_scenario(path: &PathBuf) -> Result<(), String> {
     if let Some(s) = c.get("secret_key").and_then(Value::as_str) {
         b = b.secret_key(s);
     }
+    if let Some(env) = c.get("environment").and_then(Value::as_str) {
+        // The Rust builder is explicit: the later of environment/base_url wins.
+        b = b
+            .environment(enkash::Environment::parse(env).map_err(|e| e.to_string())?)
+            .base_url(mock.base_url());
+    }
+    if let Some(s) = c.get("user_agent_suffix").and_then(Value::as_str) {
+        b = b.user_agent_suffix(s);
+    }
     if let Some(yes) = c.get("gateway_dedupes_request_id").and_then(Value::as_bool) {
         b = b.gateway_dedupes_request_id(yes);
     }
@@ -208,6 +217,22 @@ fn check_journal(j: &enkash_mock::Journal, want: &Value) -> Result<(), String> {
                     "refund {rid}: expected {amount} applied, got {applied:?}"
                 ));
             }
+        }
+    }
+    for text in want
+        .get("user_agent_contains")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+    {
+        if let Some(r) = j.requests.iter().find(|r| {
+            !r.route.starts_with("__") && !r.user_agent.as_deref().unwrap_or("").contains(text)
+        }) {
+            return Err(format!(
+                "User-Agent of {} lacks {text:?}: {:?}",
+                r.route, r.user_agent
+            ));
         }
     }
     if let Some(sent) = want.get("request_ids_sent").and_then(Value::as_object) {

@@ -263,8 +263,8 @@ impl Client {
     }
 
     /// After an ambiguous attempt: `Some(refund)` when it landed, `None` when a resend is safe
-    /// (absent twice, `reconcile_settle_delay` apart, or the gateway dedupes `requestId`),
-    /// `Err(OutcomeUnknown)` otherwise.
+    /// (absent twice, `reconcile_settle_delay` apart; or no lookup can tell and the gateway
+    /// dedupes `requestId`), `Err(OutcomeUnknown)` otherwise.
     async fn reconcile(
         &self,
         job: &RefundJob,
@@ -279,31 +279,35 @@ impl Client {
             Lookup::Found(refund) => return same_refund(*refund, requested, request_id).map(Some),
             Lookup::Unknown(_) if dedupes => return Ok(None),
             Lookup::Unknown(lookup) => return Err(outcome_unknown(error, &lookup)),
-            Lookup::Absent if dedupes => return Ok(None),
             Lookup::Absent => {}
         }
-        // Absent now; a gateway may still apply it a moment later. Look once more after the
-        // settle delay, keeping time for that lookup.
-        let settle = config.reconcile_settle_delay;
-        if !settle.is_zero() {
-            let floor = config.request_timeout.min(MIN_POST_TIME);
-            if deadline.remaining() < settle + floor || !deadline.sleep_if_time(settle).await {
-                let lookup = Error::new(
-                    ErrorKind::Timeout,
-                    "no time left to confirm the refund's absence after the settle delay",
-                );
-                return Err(outcome_unknown(error, &lookup));
-            }
-            match self.lookup(transaction_id, request_id, deadline).await {
-                Lookup::Found(refund) => {
-                    return same_refund(*refund, requested, request_id).map(Some)
-                }
-                Lookup::Unknown(lookup) => return Err(outcome_unknown(error, &lookup)),
-                Lookup::Absent => {}
+        // Absent now; a gateway may still apply it a moment later.
+        match self.look_again_after_settling(job, deadline).await {
+            Lookup::Found(refund) => same_refund(*refund, requested, request_id).map(Some),
+            Lookup::Unknown(lookup) => Err(outcome_unknown(error, &lookup)),
+            Lookup::Absent => {
+                tracing::info!("refund proven absent; resending with the same requestId");
+                Ok(None)
             }
         }
-        tracing::info!("refund proven absent; resending with the same requestId");
-        Ok(None)
+    }
+
+    /// The second lookup of a "not found": after `reconcile_settle_delay`, keeping time for it.
+    async fn look_again_after_settling(&self, job: &RefundJob, deadline: Deadline) -> Lookup {
+        let config = self.config();
+        let settle = config.reconcile_settle_delay;
+        if settle.is_zero() {
+            return Lookup::Absent;
+        }
+        let floor = config.request_timeout.min(MIN_POST_TIME);
+        if deadline.remaining() < settle + floor || !deadline.sleep_if_time(settle).await {
+            return Lookup::Unknown(Error::new(
+                ErrorKind::Timeout,
+                "no time left to confirm the refund's absence after the settle delay",
+            ));
+        }
+        self.lookup(&job.transaction_id, &job.request_id, deadline)
+            .await
     }
 
     /// Settles an answer that does not say whether our refund exists (a duplicate refusal, a 2xx
@@ -315,7 +319,12 @@ impl Client {
         cause: Error,
     ) -> Result<Refund, Error> {
         let (transaction_id, request_id) = (job.transaction_id.as_str(), job.request_id.as_str());
-        match self.lookup(transaction_id, request_id, deadline).await {
+        let mut found = self.lookup(transaction_id, request_id, deadline).await;
+        if matches!(found, Lookup::Absent) {
+            // The gateway says it has it; a refund applied a moment late may show up yet.
+            found = self.look_again_after_settling(job, deadline).await;
+        }
+        match found {
             Lookup::Found(refund) => same_refund(*refund, job.amount.as_decimal(), request_id),
             Lookup::Absent => Err(Error::new(
                 ErrorKind::OutcomeUnknown,

@@ -72,7 +72,9 @@ final class ScenarioTests: XCTestCase {
         let client = try sim.client(secretKey: c["secret_key"] as? String ?? "sk_test",
                                     maxRetries: (c["max_retries"] as? Int).map { UInt32($0) },
                                     refundLookup: c["refund_lookup"] as? String,
-                                    gatewayDedupesRequestId: c["gateway_dedupes_request_id"] as? Bool)
+                                    gatewayDedupesRequestId: c["gateway_dedupes_request_id"] as? Bool,
+                                    environment: c["environment"] as? String,
+                                    userAgentSuffix: c["user_agent_suffix"] as? String)
         for (i, step) in (sc["steps"] as! [[String: Any]]).enumerated() {
             if step["admin"] as? String == "expire_tokens" { try sim.expireTokens(); continue }
             let whereAt = "\(name) step \(i) (\(step["call"]!))"
@@ -95,6 +97,12 @@ final class ScenarioTests: XCTestCase {
         XCTAssertTrue(per.values.allSatisfy { $0 == 1 }, "\(name): a requestId was applied twice")
         let want = sc["journal"] as! [String: Any]
         if let n = want["refunds_applied"] as? Int { XCTAssertEqual(refunds.count, n, "\(name): refunds applied") }
+        for text in want["user_agent_contains"] as? [String] ?? [] {
+            for r in j["requests"] as! [[String: Any]] {
+                let ua = r["user_agent"] as? String ?? ""
+                XCTAssertTrue(ua.contains(text), "\(name): User-Agent of \(r["route"]!) lacks \(text): \(ua)")
+            }
+        }
         let counts = j["counts"] as! [String: Any]
         for (route, n) in want["counts"] as? [String: Int] ?? [:] {
             XCTAssertEqual(counts[route] as? Int ?? 0, n, "\(name): count \(route)")

@@ -56,11 +56,12 @@ final class Simulator {
     func count(_ route: String) throws -> Int { ((try journal()["counts"] as? [String: Any])?[route] as? Int) ?? 0 }
 
     func client(secretKey: String = "sk_test", maxRetries: UInt32? = nil, refundLookup: String? = nil,
-                gatewayDedupesRequestId: Bool? = nil) throws -> EnkashClient {
+                gatewayDedupesRequestId: Bool? = nil, environment: String? = nil,
+                userAgentSuffix: String? = nil) throws -> EnkashClient {
         try EnkashClient(config: ClientConfig(
-            accessKey: Secret("ak_test"), secretKey: Secret(secretKey), baseUrl: url,
+            accessKey: Secret("ak_test"), secretKey: Secret(secretKey), environment: environment, baseUrl: url,
             timeout: 20, requestTimeout: 5, maxRetries: maxRetries,
-            initialBackoff: 0.005, maxBackoff: 0.05, refundLookup: refundLookup,
+            initialBackoff: 0.005, maxBackoff: 0.05, userAgentSuffix: userAgentSuffix, refundLookup: refundLookup,
             gatewayDedupesRequestId: gatewayDedupesRequestId))
     }
 }

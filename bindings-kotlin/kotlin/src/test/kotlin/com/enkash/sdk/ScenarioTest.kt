@@ -75,6 +75,8 @@ class ScenarioTest {
             maxRetries = if (c.has("max_retries")) c.getInt("max_retries").toUInt() else null,
             refundLookup = c.optString("refund_lookup", "").ifEmpty { null },
             gatewayDedupesRequestId = if (c.has("gateway_dedupes_request_id")) c.getBoolean("gateway_dedupes_request_id") else null,
+            environment = c.optString("environment", "").ifEmpty { null },
+            userAgentSuffix = c.optString("user_agent_suffix", "").ifEmpty { null },
         )
         val steps = sc.getJSONArray("steps")
         for (i in 0 until steps.length()) {
@@ -104,6 +106,14 @@ class ScenarioTest {
         for (i in 0 until refunds.length()) per.merge(refunds.getJSONObject(i).getString("request_id"), 1, Int::plus)
         assertTrue(per.values.all { it == 1 }, "a requestId was applied twice: $per")
         if (want.has("refunds_applied")) assertEquals(want.getInt("refunds_applied"), refunds.length(), "refunds applied")
+        val requests = j.getJSONArray("requests")
+        want.optJSONArray("user_agent_contains")?.let { texts ->
+            for (t in 0 until texts.length()) for (i in 0 until requests.length()) {
+                val r = requests.getJSONObject(i)
+                val ua = if (r.isNull("user_agent")) "" else r.getString("user_agent")
+                assertTrue(texts.getString(t) in ua, "User-Agent of ${r.getString("route")} lacks ${texts.getString(t)}: $ua")
+            }
+        }
         val counts = j.getJSONObject("counts")
         want.optJSONObject("counts")?.let { wc -> for (route in wc.keySet()) assertEquals(wc.getInt(route), counts.optInt(route, 0), "count $route") }
         want.optJSONObject("refund_amounts")?.let { wa ->

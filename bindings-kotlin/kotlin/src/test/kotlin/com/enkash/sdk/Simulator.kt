@@ -43,6 +43,8 @@ class Simulator : AutoCloseable {
         maxRetries: UInt? = null,
         refundLookup: String? = null,
         gatewayDedupesRequestId: Boolean? = null,
+        environment: String? = null,
+        userAgentSuffix: String? = null,
         requestTimeout: Duration? = Duration.ofSeconds(5),
         timeout: Duration? = Duration.ofSeconds(20),
     ): EnkashClient = EnkashClient(
@@ -57,6 +59,8 @@ class Simulator : AutoCloseable {
             maxBackoff = Duration.ofMillis(50),
             refundLookup = refundLookup,
             gatewayDedupesRequestId = gatewayDedupesRequestId,
+            environment = environment,
+            userAgentSuffix = userAgentSuffix,
         ),
     )
 
