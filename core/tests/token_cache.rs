@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use enkash::ErrorKind;
+use enkash::{Client, ErrorKind};
 use enkash_mock::TokenExpiryMode;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -135,4 +135,59 @@ async fn check_token_reports_expiry_never_the_token() {
         .unwrap()
         .as_millis() as i64;
     assert!(exp > now + 3_000_000 && exp <= now + 3_600_000 + 1_000);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_with_one_active_token_costs_one_client_one_token() {
+    let mock = mock();
+    seed_txns(&mock, &[("EKSA1", "1000")]);
+    mock.configure(MockConfig {
+        token_mode: Some(enkash_mock::TokenMode::SingleActive),
+        ..MockConfig::default()
+    });
+    let client = client(&mock);
+    let mut tasks = Vec::new();
+    for i in 0..64 {
+        let c = client.clone();
+        tasks.push(tokio::spawn(async move {
+            c.refund(
+                "EKSA1",
+                enkash::Amount::parse("1").unwrap(),
+                enkash::RefundOptions::new().request_id(format!("SA-{i}")),
+            )
+            .await
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    assert_eq!(mock.journal().count("token"), 1, "no thrash");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_token_endpoint_is_asked_once_per_cool_down_not_per_caller() {
+    let mock = mock();
+    seed_txns(&mock, &[("EKCD1", "10")]);
+    let mut down = fault("token", FaultKind::HttpStatus);
+    down.status = Some(503);
+    down.times = Some(1000);
+    mock.add_fault(down).unwrap();
+    let client = Client::new(config(&mock).retry_policy(fast_retry(0)).build().unwrap()).unwrap();
+    let first = client.get_transaction("EKCD1").await.unwrap_err();
+    for _ in 0..20 {
+        let again = client.get_transaction("EKCD1").await.unwrap_err();
+        assert_eq!(again.kind(), first.kind());
+    }
+    assert_eq!(
+        mock.journal().count("token"),
+        1,
+        "callers share the failure"
+    );
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let _ = client.get_transaction("EKCD1").await;
+    assert_eq!(
+        mock.journal().count("token"),
+        2,
+        "after the cool-down, one new try"
+    );
 }
