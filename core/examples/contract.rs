@@ -1,6 +1,6 @@
 //! Contract check: every request the SDK sends validates against the OpenAPI file.
 //! Run it against a validating mock (see scripts/test-all.sh):
-//! `npx prism mock --errors -p 4010 ../shared/api/enkash-pg.openapi.yaml` then
+//! `npx prism mock --errors -p 4010 spec/enkash-pg.openapi.yaml` then
 //! `cargo run -p enkash --example contract -- http://127.0.0.1:4010`.
 //! With `--errors`, Prism answers 422 to any request that breaks the contract, which fails a call.
 

@@ -1,4 +1,4 @@
-//! Every documented response in `shared/api/enkash-sample-payloads.json` parses through the real
+//! Every documented response in `spec/enkash-sample-payloads.json` parses through the real
 //! client path (served verbatim by the simulator), and the notify example parses as a webhook.
 
 mod common;
@@ -10,16 +10,9 @@ use enkash::{ErrorKind, RefundOptions, RefundStatus};
 use serde_json::Value;
 
 fn samples() -> Value {
-    let dir = std::env::var("ENKASH_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    let path = dir.join("api/enkash-sample-payloads.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{} is needed (the contract lives in shared/; set ENKASH_SHARED_DIR): {e}",
-            path.display()
-        )
-    });
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/enkash-sample-payloads.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{} (the repository's contract copy): {e}", path.display()));
     serde_json::from_str(&text).expect("valid JSON")
 }
 

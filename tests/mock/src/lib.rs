@@ -1,6 +1,6 @@
 //! `enkash-mock`: a stateful EnKash payment-gateway simulator on loopback.
 //!
-//! It speaks the contract in `shared/api/enkash-pg.openapi.yaml` (token, refund, transaction and
+//! It speaks the contract in `spec/enkash-pg.openapi.yaml` (token, refund, transaction and
 //! order status, and the INFERRED refund enquiry), checks tokens and headers like the gateway,
 //! applies the documented refund rules, injects faults on demand, and journals every request and
 //! every refund it applies. Tests in every language drive it over HTTP through `/__mock/*`.
