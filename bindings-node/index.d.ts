@@ -47,6 +47,17 @@ export interface Order {
 }
 
 /** The token's state: never the token itself. */
+/** A token for the merchant's own apps (issueToken); `token` is hidden from inspection and JSON. */
+export interface IssuedToken {
+  readonly token: string
+  readonly expiresAtMs: number | null
+  /** The same expiry as RFC 3339 UTC text. */
+  readonly expiresAt: string | null
+}
+
+/** What a tokenProvider gives: an issueToken() result from the merchant's backend, or the same shape. */
+export type TokenAnswer = { token: string; expiresAtMs?: number | null }
+
 export interface TokenInfo {
   readonly expiresAtMs: number | null
   /** The same expiry as RFC 3339 UTC text. */
@@ -85,7 +96,14 @@ export interface PaymentNotification {
 /** Options of `new Client(...)`; durations in milliseconds. */
 export interface ClientOptions {
   accessKey?: string
+  /** Leave unset when `tokenProvider` is given. */
   secretKey?: string
+  /**
+   * For apps that must not hold the secret key: returns (a Promise of) a token, e.g. from the
+   * merchant's backend. The client caches it, asks once for many callers, refreshes before
+   * `expiresAtMs` and once after the gateway rejects it.
+   */
+  tokenProvider?: () => TokenAnswer | Promise<TokenAnswer>
   /** 'uat' (default) or 'production'. */
   environment?: 'uat' | 'production'
   /** Any base URL; plain http:// only for loopback hosts. */
@@ -151,6 +169,8 @@ export class Client {
   getTransaction(transactionId: string): Promise<Transaction>
   getOrder(orderId: string): Promise<Order>
   checkToken(): Promise<TokenInfo>
+  /** A new token for the merchant's own apps (the server side of tokenProvider; never logged). */
+  issueToken(): Promise<IssuedToken>
   close(): Promise<void>
   toJSON(): { baseUrl: string; closed: boolean }
 }

@@ -74,13 +74,33 @@ function checkOptions(kind, options, allowed) {
 const REFUND_OPTIONS = new Set(['requestId', 'remarks', 'reconcileFirst', 'signal'])
 const LOOKUP_OPTIONS = new Set(['refundTransactionId', 'timeoutMs'])
 
+/** The host's token provider as the addon calls it: always a Promise of a plain {token, expiresAtMs}. */
+function tokenAnswer(provider) {
+  return () =>
+    Promise.resolve()
+      .then(provider)
+      .then((t) => ({ token: t && t.token, expiresAtMs: (t && t.expiresAtMs) ?? null }))
+}
+
 /** The EnKash client. Owns its connection pool and token cache; methods return Promises. */
 class Client {
   #native
 
   constructor(options) {
-    const opts = checkOptions('client option', options, CLIENT_OPTIONS)
-    this.#native = new native.NativeClient(Object.assign({}, opts, { fromEnv: Client.#fromEnv }))
+    // tokenProvider is a function, not an option value: the addon gets it on its own.
+    let tokenProvider
+    let given = options
+    if (options && typeof options === 'object' && !Array.isArray(options)) {
+      ;({ tokenProvider, ...given } = options)
+    }
+    const opts = checkOptions('client option', given, CLIENT_OPTIONS)
+    if (tokenProvider !== undefined && tokenProvider !== null && typeof tokenProvider !== 'function') {
+      throw new TypeError('tokenProvider must be a function returning (a Promise of) {token, expiresAtMs}')
+    }
+    this.#native = new native.NativeClient(
+      Object.assign({}, opts, { fromEnv: Client.#fromEnv }),
+      tokenProvider ? tokenAnswer(tokenProvider) : undefined,
+    )
     const err = this.#native.configError
     if (err) throw toError(err)
   }
@@ -164,6 +184,16 @@ class Client {
   async getOrder(orderId) {
     requireString('orderId', orderId)
     return unwrap(await this.#native.getOrder(orderId))
+  }
+
+  /** A new token for the merchant's own apps (the server side of `tokenProvider`). */
+  async issueToken() {
+    const value = unwrap(await this.#native.issueToken())
+    // The token is a secret: keep it out of inspection and JSON.
+    const copy = Object.assign({}, value)
+    delete copy.token
+    Object.defineProperty(copy, 'token', { value: value.token, enumerable: false })
+    return Object.freeze(copy)
   }
 
   async checkToken() {

@@ -114,6 +114,52 @@ fn token_record(t: enkash::TokenInfo) -> TokenInfo {
     enkash::host::TokenView::from(t).into()
 }
 
+fn issued_record(t: enkash::IssuedToken) -> IssuedToken {
+    enkash::host::IssuedTokenView::from(t).into()
+}
+
+/// Why a [`TokenProvider`] could not hand over a token (Kotlin `TokenProviderException.Failed`,
+/// Swift `TokenProviderError.Failed`); the client reports it as an `Authentication` error.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum TokenProviderError {
+    #[error("{reason}")]
+    Failed { reason: String },
+}
+
+impl From<uniffi::UnexpectedUniFFICallbackError> for TokenProviderError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        TokenProviderError::Failed { reason: e.reason }
+    }
+}
+
+/// Where an app's client gets its tokens without ever holding the secret key: typically the
+/// merchant's own backend, which calls `issueToken()` with its own client. Kotlin: a class with
+/// `override suspend fun fetchToken(): IssuedToken`; Swift: `func fetchToken() async throws ->
+/// IssuedToken`. The client caches the token, asks once for many callers, refreshes before
+/// `expiresAtMs` and once after the gateway rejects it.
+#[uniffi::export(with_foreign)]
+#[async_trait::async_trait]
+pub trait TokenProvider: Send + Sync {
+    async fn fetch_token(&self) -> Result<IssuedToken, TokenProviderError>;
+}
+
+/// A foreign [`TokenProvider`] as the core's.
+struct ForeignTokenProvider(Arc<dyn TokenProvider>);
+
+impl enkash::TokenProvider for ForeignTokenProvider {
+    fn fetch_token(&self) -> enkash::TokenFuture<'_> {
+        Box::pin(async move {
+            match self.0.fetch_token().await {
+                Ok(t) => Ok(enkash::IssuedToken::new(t.token.0, t.expires_at_ms)),
+                Err(TokenProviderError::Failed { reason }) => Err(enkash::Error::new(
+                    ErrorKind::Authentication,
+                    format!("token provider: {reason}"),
+                )),
+            }
+        })
+    }
+}
+
 fn refund_options(
     request_id: Option<String>,
     remarks: Option<String>,
@@ -223,8 +269,16 @@ impl EnkashClient {
         }
     }
 
-    fn build(config: ClientConfig, from_env: bool) -> Result<Arc<Self>, EnkashError> {
-        let config = ClientOptions::from(config).into_config(from_env, BINDING)?;
+    fn build(
+        config: ClientConfig,
+        from_env: bool,
+        provider: Option<Arc<dyn TokenProvider>>,
+    ) -> Result<Arc<Self>, EnkashError> {
+        let mut builder = ClientOptions::from(config).into_builder(from_env, BINDING)?;
+        if let Some(p) = provider {
+            builder = builder.token_provider(Arc::new(ForeignTokenProvider(p)));
+        }
+        let config = builder.build()?;
         let inner = enkash::blocking::Client::new(config)?;
         Ok(Arc::new(EnkashClient { inner }))
     }
@@ -255,14 +309,24 @@ impl EnkashClient {
     /// A client for `config`.
     #[uniffi::constructor]
     pub fn new(config: ClientConfig) -> Result<Arc<Self>, EnkashError> {
-        Self::build(config, false)
+        Self::build(config, false, None)
+    }
+
+    /// A client for an app that must not hold the secret key: tokens come from `provider`
+    /// (leave `secretKey` unset; `accessKey` is still needed).
+    #[uniffi::constructor]
+    pub fn with_token_provider(
+        config: ClientConfig,
+        provider: Arc<dyn TokenProvider>,
+    ) -> Result<Arc<Self>, EnkashError> {
+        Self::build(config, false, Some(provider))
     }
 
     /// A client from ENKASH_ACCESS_KEY / ENKASH_SECRET_KEY / ENKASH_BASE_URL /
     /// ENKASH_ENVIRONMENT; options set in `config` win.
     #[uniffi::constructor]
     pub fn from_env(config: ClientConfig) -> Result<Arc<Self>, EnkashError> {
-        Self::build(config, true)
+        Self::build(config, true, None)
     }
 
     /// The base URL in use.
@@ -354,6 +418,12 @@ impl EnkashClient {
             .await
     }
 
+    /// A new token for the merchant's apps (server side of `TokenProvider`; never logged).
+    pub async fn issue_token(&self) -> Result<IssuedToken, EnkashError> {
+        self.spawn(|c| async move { c.issue_token().await.map(issued_record) })
+            .await
+    }
+
     /// Blocking `refund`, for Java callers and plain threads.
     pub fn refund_blocking(
         &self,
@@ -419,6 +489,11 @@ impl EnkashClient {
     /// Blocking `checkToken`.
     pub fn check_token_blocking(&self) -> Result<TokenInfo, EnkashError> {
         self.blocking(|c| c.check_token().map(token_record))
+    }
+
+    /// Blocking `issueToken`.
+    pub fn issue_token_blocking(&self) -> Result<IssuedToken, EnkashError> {
+        self.blocking(|c| c.issue_token().map(issued_record))
     }
 }
 

@@ -7,15 +7,17 @@
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use enkash::host::{
-    ClientOptions, DurationUnit, OptionValue, OrderView, PaymentNotificationView, RefundView,
-    TokenView, TransactionView,
+    ClientOptions, DurationUnit, IssuedTokenView, OptionValue, OrderView, PaymentNotificationView,
+    RefundView, TokenView, TransactionView,
 };
 use enkash::{Amount, Decimal, ErrorKind, RefundQuery};
 use futures_util::FutureExt;
-use napi::bindgen_prelude::{Buffer, Either};
+use napi::bindgen_prelude::{Buffer, Either, Function, Promise};
+use napi::threadsafe_function::ThreadsafeFunction;
+use napi::Status;
 use napi_derive::napi;
 use serde_json::{json, Value};
 
@@ -104,6 +106,34 @@ async fn guarded<T, F: Future<Output = Result<T, enkash::Error>>>(
     }
 }
 
+/// `index.js`'s wrapper of the host's `tokenProvider`: resolves to `{token, expiresAtMs}`.
+/// Weak: a client never keeps the process alive.
+type JsTokenFunction = ThreadsafeFunction<(), Promise<Value>, (), Status, false, true>;
+
+/// A JavaScript token provider as the core's.
+struct JsTokenProvider(Arc<JsTokenFunction>);
+
+impl enkash::TokenProvider for JsTokenProvider {
+    fn fetch_token(&self) -> enkash::TokenFuture<'_> {
+        let function = self.0.clone();
+        Box::pin(async move {
+            let failed = |why: String| {
+                enkash::Error::new(ErrorKind::Authentication, format!("token provider: {why}"))
+            };
+            let promise = function
+                .call_async(())
+                .await
+                .map_err(|e| failed(e.reason))?;
+            let answer = promise.await.map_err(|e| failed(e.reason.clone()))?;
+            let token = answer.get("token").and_then(Value::as_str).ok_or_else(|| {
+                failed("it must resolve to {token, expiresAtMs} (an issueToken() result)".into())
+            })?;
+            let expires_at_ms = answer.get("expiresAtMs").and_then(Value::as_i64);
+            Ok(enkash::IssuedToken::new(token, expires_at_ms))
+        })
+    }
+}
+
 /// The native client: `index.js` wraps it as `Client`.
 #[napi]
 pub struct NativeClient {
@@ -129,9 +159,29 @@ impl NativeClient {
 impl NativeClient {
     /// Never throws: a configuration error is reported by `configError`.
     #[napi(constructor)]
-    pub fn new(options: Option<Value>) -> Self {
-        let built = client_options(options)
-            .and_then(|(o, from_env)| o.into_config(from_env, BINDING))
+    pub fn new(
+        options: Option<Value>,
+        token_provider: Option<Function<(), Promise<Value>>>,
+    ) -> Self {
+        let provider = match token_provider.map(|f| {
+            f.build_threadsafe_function::<()>()
+                .callee_handled::<false>()
+                .weak::<true>()
+                .build()
+        }) {
+            None => Ok(None),
+            Some(Ok(tsfn)) => Ok(Some(JsTokenProvider(Arc::new(tsfn)))),
+            Some(Err(e)) => Err(internal(&format!("tokenProvider: {}", e.reason))),
+        };
+        let built = provider
+            .and_then(|p| client_options(options).map(|o| (o, p)))
+            .and_then(|((o, from_env), provider)| {
+                let mut builder = o.into_builder(from_env, BINDING)?;
+                if let Some(p) = provider {
+                    builder = builder.token_provider(Arc::new(p));
+                }
+                builder.build()
+            })
             .and_then(|c| {
                 let url = c.base_url().to_owned();
                 enkash::Client::new(c).map(|client| (client, url))
@@ -267,6 +317,13 @@ impl NativeClient {
     #[napi(ts_return_type = "Promise<Outcome>")]
     pub async fn check_token(&self) -> Value {
         outcome(guarded(async { Ok(TokenView::from(self.client()?.check_token().await?)) }).await)
+    }
+
+    #[napi(ts_return_type = "Promise<Outcome>")]
+    pub async fn issue_token(&self) -> Value {
+        outcome(
+            guarded(async { Ok(IssuedTokenView::from(self.client()?.issue_token().await?)) }).await,
+        )
     }
 }
 

@@ -13,35 +13,64 @@ use pyo3::types::{PyDict, PyTuple, PyType};
 
 use crate::convert;
 use crate::errors::to_py_err;
-use crate::models::{Order, Refund, TokenInfo, Transaction};
+use crate::models::{IssuedToken, Order, Refund, TokenInfo, Transaction};
 use crate::runtime::{block_on, runtime, spawn_async};
+use crate::token_provider::PyTokenProvider;
 
 /// The User-Agent word for this binding (the user's `user_agent_suffix` follows it).
 const BINDING: &str = concat!("enkash-python/", env!("CARGO_PKG_VERSION"));
 
+/// The keywords → the configuration, and the `token_provider=` function if one was given (it
+/// is not an option value: the core gets it as a provider).
 fn build_config(
     py: Python<'_>,
     access_key: Option<String>,
     secret_key: Option<String>,
     options: Option<&Bound<'_, PyDict>>,
     from_env: bool,
-) -> PyResult<Config> {
-    convert::client_options(py, access_key, secret_key, options)?
-        .into_config(from_env, BINDING)
-        .map_err(|e| to_py_err(py, e))
+) -> PyResult<(Config, Option<PyTokenProvider>)> {
+    let options = options.map(|d| d.copy()).transpose()?;
+    let provider = match &options {
+        Some(d) => match d.get_item("token_provider")? {
+            Some(f) => {
+                d.del_item("token_provider")?;
+                if f.is_none() {
+                    None
+                } else if !f.is_callable() {
+                    return Err(pyo3::exceptions::PyTypeError::new_err(
+                        "token_provider must be a function returning an IssuedToken or a (token, expires_at_ms) tuple",
+                    ));
+                } else {
+                    Some(PyTokenProvider::new(f.unbind()))
+                }
+            }
+            None => None,
+        },
+        None => None,
+    };
+    let mut builder = convert::client_options(py, access_key, secret_key, options.as_ref())?
+        .into_builder(from_env, BINDING)
+        .map_err(|e| to_py_err(py, e))?;
+    if let Some(p) = &provider {
+        builder = builder.token_provider(std::sync::Arc::new(p.clone()));
+    }
+    let config = builder.build().map_err(|e| to_py_err(py, e))?;
+    Ok((config, provider))
 }
 
 /// The configuration plus a core client for the current process (rebuilt after `fork()`).
 struct ProcessClient {
     config: Config,
+    token_provider: Option<PyTokenProvider>,
     handle: Mutex<Option<(u32, enkash::Client)>>,
     closed: AtomicBool,
 }
 
 impl ProcessClient {
-    fn new(config: Config) -> ProcessClient {
+    fn new((config, token_provider): (Config, Option<PyTokenProvider>)) -> ProcessClient {
         ProcessClient {
             config,
+            token_provider,
             handle: Mutex::new(None),
             closed: AtomicBool::new(false),
         }
@@ -107,6 +136,7 @@ enum CallResult {
     Transaction(enkash::Transaction),
     Order(enkash::Order),
     Token(enkash::TokenInfo),
+    Issued(enkash::IssuedToken),
 }
 
 type PendingCall = Pin<Box<dyn Future<Output = Result<CallResult, enkash::Error>> + Send>>;
@@ -119,6 +149,7 @@ fn call_result_to_py(py: Python<'_>, result: CallResult) -> PyResult<Py<PyAny>> 
         CallResult::Transaction(t) => Transaction::into_py(py, t),
         CallResult::Order(o) => Order::into_py(py, o),
         CallResult::Token(t) => TokenInfo::into_py(py, t),
+        CallResult::Issued(t) => IssuedToken::into_py(py, t),
     }
 }
 
@@ -205,16 +236,34 @@ mod calls {
             client.check_token().await.map(CallResult::Token)
         }))
     }
+
+    pub fn issue_token(process: &ProcessClient) -> PyResult<PendingCall> {
+        let client = process.client()?;
+        Ok(Box::pin(async move {
+            client.issue_token().await.map(CallResult::Issued)
+        }))
+    }
 }
 
 /// Blocking: runs the call on the core's runtime with the GIL released.
-fn run<'py>(py: Python<'py>, call: PyResult<PendingCall>) -> PyResult<Bound<'py, PyAny>> {
+fn run<'py>(
+    py: Python<'py>,
+    _process: &ProcessClient,
+    call: PyResult<PendingCall>,
+) -> PyResult<Bound<'py, PyAny>> {
     let done = block_on(py, call?)?;
     Ok(call_result_to_py(py, done)?.into_bound(py))
 }
 
 /// asyncio: returns an awaitable on the running loop.
-fn start<'py>(py: Python<'py>, call: PyResult<PendingCall>) -> PyResult<Bound<'py, PyAny>> {
+fn start<'py>(
+    py: Python<'py>,
+    process: &ProcessClient,
+    call: PyResult<PendingCall>,
+) -> PyResult<Bound<'py, PyAny>> {
+    if let Some(p) = &process.token_provider {
+        p.note_running_loop(py);
+    }
     spawn_async(py, call?, call_result_to_py)
 }
 
@@ -272,9 +321,7 @@ macro_rules! client_class {
                 remarks: Option<String>,
                 reconcile_first: bool,
             ) -> PyResult<Bound<'py, PyAny>> {
-                $finish(
-                    py,
-                    calls::refund(py, &self.process, transaction_id, amount, request_id, remarks, reconcile_first),
+                $finish(py, &self.process, calls::refund(py, &self.process, transaction_id, amount, request_id, remarks, reconcile_first),
                 )
             }
 
@@ -288,7 +335,7 @@ macro_rules! client_class {
                 refund_transaction_id: Option<String>,
             ) -> PyResult<Bound<'py, PyAny>> {
                 let q = RefundQuery::from_parts(transaction_id, request_id, refund_transaction_id);
-                $finish(py, calls::get_refund(&self.process, q))
+                $finish(py, &self.process, calls::get_refund(&self.process, q))
             }
 
             /// The refund, or None only when the gateway proves it does not exist. Use it to
@@ -302,7 +349,7 @@ macro_rules! client_class {
                 refund_transaction_id: Option<String>,
             ) -> PyResult<Bound<'py, PyAny>> {
                 let q = RefundQuery::from_parts(transaction_id, request_id, refund_transaction_id);
-                $finish(py, calls::find_refund(&self.process, q))
+                $finish(py, &self.process, calls::find_refund(&self.process, q))
             }
 
             /// Polls until the refund succeeds or fails, or `timeout` seconds pass (default: the
@@ -317,7 +364,7 @@ macro_rules! client_class {
                 timeout: Option<f64>,
             ) -> PyResult<Bound<'py, PyAny>> {
                 let q = RefundQuery::from_parts(transaction_id, request_id, refund_transaction_id);
-                $finish(py, calls::wait_for_refund(py, &self.process, q, timeout))
+                $finish(py, &self.process, calls::wait_for_refund(py, &self.process, q, timeout))
             }
 
             /// Status of a payment (or refund) transaction.
@@ -326,17 +373,23 @@ macro_rules! client_class {
                 py: Python<'py>,
                 transaction_id: String,
             ) -> PyResult<Bound<'py, PyAny>> {
-                $finish(py, calls::get_transaction(&self.process, transaction_id))
+                $finish(py, &self.process, calls::get_transaction(&self.process, transaction_id))
             }
 
             /// Status of an order.
             fn get_order<'py>(&self, py: Python<'py>, order_id: String) -> PyResult<Bound<'py, PyAny>> {
-                $finish(py, calls::get_order(&self.process, order_id))
+                $finish(py, &self.process, calls::get_order(&self.process, order_id))
             }
 
             /// Gets (or reuses) a token; reports its expiry, never the token.
             fn check_token<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                $finish(py, calls::check_token(&self.process))
+                $finish(py, &self.process, calls::check_token(&self.process))
+            }
+
+            /// A new token for the merchant's own apps (the server side of `token_provider=`):
+            /// an `IssuedToken` whose repr never shows the token.
+            fn issue_token<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                $finish(py, &self.process, calls::issue_token(&self.process))
             }
 
             /// The base URL in use.

@@ -6,6 +6,7 @@ mod convert;
 mod errors;
 mod models;
 mod runtime;
+mod token_provider;
 
 use pyo3::prelude::*;
 
@@ -31,6 +32,7 @@ fn enkash_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<models::Order>()?;
     m.add_class::<models::PaymentNotification>()?;
     m.add_class::<models::TokenInfo>()?;
+    m.add_class::<models::IssuedToken>()?;
     m.add_function(wrap_pyfunction!(models::parse_payment_notification, m)?)?;
     m.add_function(wrap_pyfunction!(errors::error_kinds, m)?)?;
     m.add_function(wrap_pyfunction!(errors::surface, m)?)?;

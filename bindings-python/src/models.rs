@@ -47,6 +47,13 @@ impl PyField for Option<Money> {
     }
 }
 
+impl PyField for SecretText {
+    const SECRET: bool = true;
+    fn into_py_field(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.0.into_py_field(py)
+    }
+}
+
 impl PyField for Option<SecretText> {
     const SECRET: bool = true;
     fn into_py_field(self, py: Python<'_>) -> PyResult<Py<PyAny>> {

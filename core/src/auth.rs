@@ -101,6 +101,16 @@ impl TokenCache {
         result
     }
 
+    /// A newly fetched token (joining a fetch already in flight), which later calls use too.
+    pub(crate) async fn renew(
+        &self,
+        transport: &Arc<Transport>,
+        deadline: Deadline,
+    ) -> Result<Token, Error> {
+        self.lock().current = None;
+        self.get(transport, deadline).await
+    }
+
     /// Forgets `used` after the server rejected it (a newer token is left alone).
     pub(crate) fn invalidate(&self, used: &Token) {
         let mut st = self.lock();
@@ -117,8 +127,59 @@ impl TokenCache {
     }
 }
 
-/// `POST /api/v0/merchant/token` with retries on network errors, 5xx and 429.
+/// A new token: from the configured [`crate::TokenProvider`], or from the token endpoint.
 async fn fetch_token(transport: &Transport) -> Result<Token, Error> {
+    match &transport.config.token_provider {
+        Some(provider) => from_provider(transport, provider.as_ref()).await,
+        None => from_token_endpoint(transport).await,
+    }
+}
+
+/// Asks the host's provider, within the call's time (its own errors pass through as they are).
+async fn from_provider(
+    transport: &Transport,
+    provider: &dyn crate::TokenProvider,
+) -> Result<Token, Error> {
+    let deadline = Deadline::after(transport.config.total_timeout);
+    let issued = tokio::time::timeout(deadline.remaining(), provider.fetch_token())
+        .await
+        .map_err(|_| {
+            Error::new(
+                ErrorKind::Timeout,
+                "token: the token provider did not answer in time",
+            )
+        })??;
+    if issued.token.expose().is_empty() {
+        return Err(Error::new(
+            ErrorKind::Authentication,
+            "token: the token provider returned an empty token",
+        ));
+    }
+    Ok(token_of(
+        transport,
+        issued.token.expose(),
+        issued.expires_at_ms,
+    ))
+}
+
+fn token_of(transport: &Transport, token: &str, expires_at_ms: Option<i64>) -> Token {
+    let authorization =
+        http::HeaderValue::from_str(&format!("{} {token}", transport.config.auth_scheme))
+            .ok()
+            .map(|mut v| {
+                v.set_sensitive(true);
+                v
+            });
+    Token {
+        authorization,
+        value: Secret::new(token),
+        expires_at_ms,
+        fetched_at_ms: now_ms(),
+    }
+}
+
+/// `POST /api/v0/merchant/token` with retries on network errors, 5xx and 429.
+async fn from_token_endpoint(transport: &Transport) -> Result<Token, Error> {
     let config = &transport.config;
     let deadline = Deadline::after(config.total_timeout);
     let body = serde_json::to_vec(&wire::TokenRequest {
@@ -196,24 +257,11 @@ fn decode_token(transport: &Transport, reply: &crate::transport::Reply) -> Resul
         .filter(|t| !t.is_empty());
     if status.is_success() {
         if let Some(token) = token {
-            let fetched_at_ms = now_ms();
             let expiry = parsed
                 .as_ref()
                 .and_then(|p| p.expiry)
-                .and_then(|e| expiry_from_wire(e, fetched_at_ms));
-            let authorization =
-                http::HeaderValue::from_str(&format!("{} {token}", transport.config.auth_scheme))
-                    .ok()
-                    .map(|mut v| {
-                        v.set_sensitive(true);
-                        v
-                    });
-            return Ok(Token {
-                authorization,
-                value: Secret::new(token),
-                expires_at_ms: expiry,
-                fetched_at_ms,
-            });
+                .and_then(|e| expiry_from_wire(e, now_ms()));
+            return Ok(token_of(transport, token, expiry));
         }
     }
     // Not a token: report the token call's own resultCode/resultMessage, or an envelope.

@@ -10,7 +10,7 @@ use crate::error::{Error, ErrorKind};
 use crate::models::{Order, Refund, Transaction};
 use crate::money::Amount;
 use crate::refunds::{RefundOptions, RefundQuery};
-use crate::token::TokenInfo;
+use crate::token::{IssuedToken, TokenInfo};
 
 /// Blocking EnKash client. Owns a small tokio runtime; callable from any thread, shareable across
 /// threads (`Clone` shares the pool, token cache and runtime).
@@ -106,6 +106,11 @@ impl Client {
     /// See [`crate::Client::check_token`].
     pub fn check_token(&self) -> Result<TokenInfo, Error> {
         self.block_on(self.inner.check_token())?
+    }
+
+    /// See [`crate::Client::issue_token`].
+    pub fn issue_token(&self) -> Result<IssuedToken, Error> {
+        self.block_on(self.inner.issue_token())?
     }
 
     /// See [`crate::Client::refund`].

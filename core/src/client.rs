@@ -13,7 +13,7 @@ use crate::envelope::require_status;
 use crate::error::{Error, ErrorKind};
 use crate::models::{Order, Transaction};
 use crate::retry::RetryDriver;
-use crate::token::TokenInfo;
+use crate::token::{IssuedToken, TokenInfo};
 use crate::transport::{ApiRequest, Deadline, Failure, Transport};
 use crate::{validate, wire};
 
@@ -79,6 +79,33 @@ impl Client {
             .get(&self.inner.transport, deadline)
             .await?;
         Ok(self.inner.tokens.info_of(&token))
+    }
+
+    /// A token for the merchant's own apps: the server side of [`crate::TokenProvider`]. A
+    /// merchant backend (holding the secret key) serves it to its mobile apps, which never hold
+    /// the key. Each call fetches a new token, and this client uses it from then on as well (a
+    /// gateway that keeps one active token per merchant then has the server and its apps on the
+    /// same one). Never logged.
+    ///
+    /// A client that itself gets its tokens from a provider has no secret key to issue with:
+    /// [`ErrorKind::Usage`].
+    pub async fn issue_token(&self) -> Result<IssuedToken, Error> {
+        if self.config().token_provider.is_some() {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                "issue_token needs the secret key; this client gets its tokens from a token provider",
+            ));
+        }
+        let deadline = Deadline::after(self.config().total_timeout);
+        let token = self
+            .inner
+            .tokens
+            .renew(&self.inner.transport, deadline)
+            .await?;
+        Ok(IssuedToken {
+            token: token.value.clone(),
+            expires_at_ms: token.expires_at_ms,
+        })
     }
 
     /// Status of a payment (or refund) transaction: `GET /api/v0/payment/{transactionId}`.

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Url;
@@ -10,6 +11,7 @@ use url::Host;
 use crate::error::Error;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
+use crate::token::TokenProvider;
 use crate::wire;
 
 /// Which EnKash deployment to talk to.
@@ -132,6 +134,7 @@ pub struct Config {
     pub(crate) amount_encoding: AmountEncoding,
     pub(crate) reconcile_settle_delay: Duration,
     pub(crate) gateway_dedupes_request_id: bool,
+    pub(crate) token_provider: Option<Arc<dyn TokenProvider>>,
     pub(crate) max_response_bytes: usize,
 }
 
@@ -141,6 +144,7 @@ impl fmt::Debug for Config {
             .field("base_url", &self.base_url.as_str())
             .field("access_key", &"***")
             .field("secret_key", &"***")
+            .field("token_provider", &self.token_provider.as_ref().map(|_| "…"))
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
             .field("total_timeout", &self.total_timeout)
@@ -273,6 +277,7 @@ pub struct ConfigBuilder {
     amount_encoding: AmountEncoding,
     reconcile_settle_delay: Duration,
     gateway_dedupes_request_id: bool,
+    token_provider: Option<Arc<dyn TokenProvider>>,
     max_response_bytes: usize,
 }
 
@@ -304,6 +309,7 @@ impl Default for ConfigBuilder {
             amount_encoding: AmountEncoding::Number,
             reconcile_settle_delay: Duration::from_secs(2),
             gateway_dedupes_request_id: false,
+            token_provider: None,
             max_response_bytes: 1 << 20,
         }
     }
@@ -424,6 +430,12 @@ impl ConfigBuilder {
         self.gateway_dedupes_request_id = yes;
         self
     }
+    /// Get tokens from `provider` (e.g. the merchant's backend) instead of the token endpoint:
+    /// the client then needs no secret key — and must not be given one.
+    pub fn token_provider(mut self, provider: Arc<dyn TokenProvider>) -> Self {
+        self.token_provider = Some(provider);
+        self
+    }
     /// Largest response body accepted (default 1 MiB).
     pub fn max_response_bytes(mut self, n: usize) -> Self {
         self.max_response_bytes = n;
@@ -435,9 +447,22 @@ impl ConfigBuilder {
         let access_key = self.access_key.filter(|k| !k.is_empty()).ok_or_else(|| {
             Error::invalid("access_key", "is required (set it or ENKASH_ACCESS_KEY)")
         })?;
-        let secret_key = self.secret_key.filter(|k| !k.is_empty()).ok_or_else(|| {
-            Error::invalid("secret_key", "is required (set it or ENKASH_SECRET_KEY)")
-        })?;
+        let secret_key = match (self.secret_key.filter(|k| !k.is_empty()), &self.token_provider) {
+            (Some(_), Some(_)) => {
+                return Err(Error::invalid(
+                    "secret_key",
+                    "must not be given with a token_provider (a client that gets its tokens from a provider never holds the secret key)",
+                ))
+            }
+            (Some(k), None) => k,
+            (None, Some(_)) => Secret::new(""),
+            (None, None) => {
+                return Err(Error::invalid(
+                    "secret_key",
+                    "is required (set it or ENKASH_SECRET_KEY), unless the client has a token_provider",
+                ))
+            }
+        };
         for (name, value) in [("access_key", &access_key), ("secret_key", &secret_key)] {
             if value.expose().len() > 512 || value.expose().chars().any(|c| c.is_control()) {
                 return Err(Error::invalid(
@@ -496,6 +521,7 @@ impl ConfigBuilder {
             amount_encoding: self.amount_encoding,
             reconcile_settle_delay: self.reconcile_settle_delay,
             gateway_dedupes_request_id: self.gateway_dedupes_request_id,
+            token_provider: self.token_provider,
             max_response_bytes: self.max_response_bytes.max(1024),
         })
     }

@@ -59,7 +59,7 @@ pub use refunds::{new_request_id, RefundOptions, RefundQuery};
 pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
 pub use secret::Secret;
-pub use token::TokenInfo;
+pub use token::{IssuedToken, TokenFuture, TokenInfo, TokenProvider};
 pub use webhooks::{
     parse_and_verify_payment_notification, parse_payment_notification, ChecksumVerifier,
     NoChecksumVerification, PaymentNotification, MAX_NOTIFICATION_BYTES,

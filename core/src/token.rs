@@ -55,6 +55,65 @@ impl Token {
     }
 }
 
+/// A bearer token and its expiry, as a [`TokenProvider`] hands it over or
+/// [`crate::Client::issue_token`] returns it. Debug output never shows the token.
+#[derive(Clone)]
+pub struct IssuedToken {
+    /// The token (a secret).
+    pub token: Secret,
+    /// Absolute expiry in epoch milliseconds, when known (without it the token is used for one
+    /// call and fetched again).
+    pub expires_at_ms: Option<i64>,
+}
+
+impl IssuedToken {
+    /// A token expiring at `expires_at_ms` (epoch ms), or of unknown lifetime.
+    pub fn new(token: impl Into<String>, expires_at_ms: Option<i64>) -> IssuedToken {
+        IssuedToken {
+            token: Secret::new(token),
+            expires_at_ms,
+        }
+    }
+}
+
+impl fmt::Debug for IssuedToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IssuedToken")
+            .field("token", &"***")
+            .field("expires_at_ms", &self.expires_at_ms)
+            .finish()
+    }
+}
+
+/// Where a client gets its tokens when it must not hold the secret key — a mobile app asking
+/// its merchant's backend (which calls [`crate::Client::issue_token`]). The client keeps
+/// caching, one fetch in flight, refresh before expiry and the one refresh after a rejected
+/// token; the provider is only asked for a token when one is needed.
+///
+/// ```
+/// use enkash::{Error, IssuedToken, TokenProvider};
+/// struct FromMyBackend;
+/// impl TokenProvider for FromMyBackend {
+///     fn fetch_token(&self) -> enkash::TokenFuture<'_> {
+///         Box::pin(async { Ok(IssuedToken::new("token-from-my-backend", None)) })
+///     }
+/// }
+/// let config = enkash::Config::builder()
+///     .access_key("ak_live_...")
+///     .token_provider(std::sync::Arc::new(FromMyBackend))
+///     .build()
+///     .unwrap();
+/// ```
+pub trait TokenProvider: Send + Sync {
+    /// A fresh token (called when the cached one is missing, expiring or was rejected).
+    fn fetch_token(&self) -> TokenFuture<'_>;
+}
+
+/// What [`TokenProvider::fetch_token`] returns.
+pub type TokenFuture<'a> = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<IssuedToken, crate::Error>> + Send + 'a>,
+>;
+
 /// The longest token lifetime believed (EnKash's are hours); beyond it the value is misread.
 const MAX_LIFETIME_MS: i64 = 31 * 24 * 3_600_000;
 

@@ -10,7 +10,8 @@ use enkash::{ErrorKind, RefundOptions, RefundStatus};
 use serde_json::Value;
 
 fn samples() -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/enkash-sample-payloads.json");
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/enkash-sample-payloads.json");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{} (the repository's contract copy): {e}", path.display()));
     serde_json::from_str(&text).expect("valid JSON")

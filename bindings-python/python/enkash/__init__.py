@@ -40,6 +40,7 @@ from ._native import _shutdown as _native_shutdown
 from ._native import (
     AsyncClient,
     Client,
+    IssuedToken,
     Order,
     PaymentNotification,
     Refund,
@@ -69,6 +70,7 @@ __all__ = [
     "InsufficientBalanceError",
     "InternalError",
     "InvalidRequestError",
+    "IssuedToken",
     "NetworkError",
     "NotFoundError",
     "Order",

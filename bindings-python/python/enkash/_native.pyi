@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Awaitable, Literal, Optional, Union
+from typing import Any, Awaitable, Callable, Literal, Optional, Union
 
 from typing_extensions import Self, TypedDict, Unpack, final
 
@@ -15,6 +15,7 @@ __all__ = [
     "Order",
     "PaymentNotification",
     "TokenInfo",
+    "IssuedToken",
     "parse_payment_notification",
     "error_kinds",
     "parse_amount",
@@ -118,6 +119,22 @@ class TokenInfo:
     def to_dict(self) -> dict[str, Any]: ...
 
 @final
+class IssuedToken:
+    """A token for the merchant's own apps; ``repr()`` never shows it."""
+
+    @property
+    def token(self) -> str: ...
+    @property
+    def expires_at_ms(self) -> Optional[int]: ...
+    @property
+    def expires_at(self) -> Optional[str]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+_TokenAnswer = Union[IssuedToken, tuple[str, Optional[int]]]
+# A function (or coroutine function) giving a token: e.g. a call to the merchant's backend.
+_TokenProvider = Callable[[], Union[_TokenAnswer, Awaitable[_TokenAnswer]]]
+
+@final
 class PaymentNotification:
     @property
     def transaction_id(self) -> Optional[str]: ...
@@ -212,6 +229,8 @@ class Client:
         cls,
         access_key: Optional[str] = None,
         secret_key: Optional[str] = None,
+        *,
+        token_provider: Optional[_TokenProvider] = None,
         **options: Unpack[_ClientOptions],
     ) -> Self: ...
     @classmethod
@@ -245,6 +264,7 @@ class Client:
     def get_transaction(self, transaction_id: str) -> Transaction: ...
     def get_order(self, order_id: str) -> Order: ...
     def check_token(self) -> TokenInfo: ...
+    def issue_token(self) -> IssuedToken: ...
     @property
     def base_url(self) -> str: ...
     @property
@@ -259,6 +279,8 @@ class AsyncClient:
         cls,
         access_key: Optional[str] = None,
         secret_key: Optional[str] = None,
+        *,
+        token_provider: Optional[_TokenProvider] = None,
         **options: Unpack[_ClientOptions],
     ) -> Self: ...
     @classmethod
@@ -292,6 +314,7 @@ class AsyncClient:
     def get_transaction(self, transaction_id: str) -> Awaitable[Transaction]: ...
     def get_order(self, order_id: str) -> Awaitable[Order]: ...
     def check_token(self) -> Awaitable[TokenInfo]: ...
+    def issue_token(self) -> Awaitable[IssuedToken]: ...
     @property
     def base_url(self) -> str: ...
     @property

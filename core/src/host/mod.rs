@@ -31,7 +31,8 @@ pub use options::{
 pub use secret_text::SecretText;
 pub use surface::{surface, Surface};
 pub use views::{
-    utc_text, OrderView, PaymentNotificationView, RefundView, TokenView, TransactionView,
+    utc_text, IssuedTokenView, OrderView, PaymentNotificationView, RefundView, TokenView,
+    TransactionView,
 };
 
 /// How long `wait_for_refund` polls when the caller gives no timeout.

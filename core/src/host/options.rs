@@ -322,6 +322,16 @@ impl ClientOptions {
     /// (`"enkash-python/0.1.0"`, empty for Rust), before the user's `user_agent_suffix`.
     /// `base_url` wins over `environment` whatever order they were given in.
     pub fn into_config(self, from_env: bool, binding: &str) -> Result<Config, Error> {
+        self.into_builder(from_env, binding)?.build()
+    }
+
+    /// [`ClientOptions::into_config`] before validation, for a binding that adds what is not an
+    /// option value (a host's [`crate::TokenProvider`]).
+    pub fn into_builder(
+        self,
+        from_env: bool,
+        binding: &str,
+    ) -> Result<crate::ConfigBuilder, Error> {
         let mut b = if from_env {
             Config::builder_from_env()?
         } else {
@@ -400,7 +410,7 @@ impl ClientOptions {
         if !suffix.is_empty() {
             b = b.user_agent_suffix(suffix);
         }
-        b.build()
+        Ok(b)
     }
 }
 

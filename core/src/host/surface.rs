@@ -1,8 +1,8 @@
 //! [`Surface`]: what every binding must offer, for the parity tests.
 
 use crate::host::{
-    ClientOptions, ErrorInfo, OptionSpec, OrderView, PaymentNotificationView, RefundView,
-    TokenView, TransactionView,
+    ClientOptions, ErrorInfo, IssuedTokenView, OptionSpec, OrderView, PaymentNotificationView,
+    RefundView, TokenView, TransactionView,
 };
 use crate::ErrorKind;
 
@@ -35,6 +35,7 @@ pub fn surface() -> Surface {
             "get_transaction",
             "get_order",
             "check_token",
+            "issue_token",
             "close",
         ],
         functions: &[
@@ -48,6 +49,7 @@ pub fn surface() -> Surface {
             (TransactionView::NAME, TransactionView::FIELDS),
             (OrderView::NAME, OrderView::FIELDS),
             (TokenView::NAME, TokenView::FIELDS),
+            (IssuedTokenView::NAME, IssuedTokenView::FIELDS),
             (
                 PaymentNotificationView::NAME,
                 PaymentNotificationView::FIELDS,

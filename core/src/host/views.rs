@@ -108,6 +108,18 @@ macro_rules! for_each_host_model {
             }
         }
         $cb! {
+            /// A token for the merchant's own apps (`issue_token`), or one a token provider hands
+            /// over: the token is a secret, never printed by a repr or toString.
+            IssuedToken (IssuedTokenView) {
+                /// The bearer token.
+                token: $crate::host::SecretText,
+                /// Absolute expiry in epoch milliseconds, when known.
+                expires_at_ms: Option<i64>,
+                /// The same expiry as UTC text (RFC 3339), when known.
+                expires_at: Option<String>,
+            }
+        }
+        $cb! {
             /// A Payment Notify webhook body, parsed leniently.
             PaymentNotification (PaymentNotificationView) {
                 /// `transactionId`.
@@ -241,6 +253,23 @@ impl From<Order> for OrderView {
             created: o.created,
             last_modified: o.last_modified,
         }
+    }
+}
+
+impl From<crate::IssuedToken> for IssuedTokenView {
+    fn from(t: crate::IssuedToken) -> Self {
+        IssuedTokenView {
+            token: SecretText(t.token.expose().to_owned()),
+            expires_at: t.expires_at_ms.and_then(utc_text),
+            expires_at_ms: t.expires_at_ms,
+        }
+    }
+}
+
+impl From<IssuedTokenView> for crate::IssuedToken {
+    /// What a host's token provider returned (`expires_at` is derived, so it is not read back).
+    fn from(v: IssuedTokenView) -> Self {
+        crate::IssuedToken::new(v.token.0, v.expires_at_ms)
     }
 }
 

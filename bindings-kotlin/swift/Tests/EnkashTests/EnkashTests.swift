@@ -110,7 +110,35 @@ final class ScenarioTests: XCTestCase {
     }
 }
 
+/// An app's provider: asks "the backend" (a client holding the secret key) for a token.
+final class BackendTokens: TokenProvider, @unchecked Sendable {
+    let backend: EnkashClient
+    var asked = 0
+    init(_ backend: EnkashClient) { self.backend = backend }
+    func fetchToken() async throws -> IssuedToken {
+        asked += 1
+        return try await backend.issueToken()
+    }
+}
+
 final class ClientTests: XCTestCase {
+    func testAnAppWithoutTheSecretKeyGetsItsTokensFromItsBackend() async throws {
+        let sim = try Simulator()
+        try sim.seed(#"{"transactions":[{"id":"EKSAPP1","amount":"100"}]}"#)
+        let provider = BackendTokens(try sim.client())
+        let app = try EnkashClient.withTokenProvider(
+            config: ClientConfig(accessKey: Secret("ak_test"), baseUrl: sim.url, initialBackoff: 0.005), provider: provider)
+        _ = try await app.refund(transactionId: "EKSAPP1", amount: Decimal(string: "5")!, requestId: newRequestId(), remarks: nil, reconcileFirst: false)
+        XCTAssertEqual(provider.asked, 1)
+        try sim.expireTokens()
+        _ = try await app.getTransaction(transactionId: "EKSAPP1")
+        XCTAssertEqual(provider.asked, 2, "a rejected token is refreshed from the provider once")
+        do {
+            _ = try await app.issueToken()
+            XCTFail("a provider client has no secret key to issue with")
+        } catch EnkashError.Usage(_) {}
+    }
+
     /// A refund whose Task is cancelled after the POST was committed runs on in the background:
     /// reconciled once, never resent, and found by the requestId held before the call.
     func testCancelledRefundFinishesOnceInTheBackground() async throws {

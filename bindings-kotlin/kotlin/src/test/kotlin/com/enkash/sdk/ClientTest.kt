@@ -61,6 +61,39 @@ class ClientTest {
         assertEquals(requestId, found?.requestId)
     }
 
+    @Test fun `an app without the secret key gets its tokens from its backend`() = runBlocking<Unit> {
+        txns("EKKAPP1" to "100")
+        val backend = sim.client() // the merchant's server: holds the secret key
+        var asked = 0
+        val provider = object : TokenProvider {
+            override suspend fun fetchToken(): IssuedToken {
+                asked++
+                return backend.issueToken()
+            }
+        }
+        val app = EnkashClient.withTokenProvider(
+            ClientConfig(accessKey = Secret("ak_test"), baseUrl = sim.url, initialBackoff = java.time.Duration.ofMillis(5)),
+            provider,
+        )
+        val refund = app.refund("EKKAPP1", BigDecimal("5"), newRequestId(), null, false)
+        assertEquals("EKKAPP1", refund.transactionId)
+        assertEquals(1, asked)
+        sim.expireTokens()
+        app.getTransaction("EKKAPP1")
+        assertEquals(2, asked, "a rejected token is refreshed from the provider once")
+        assertThrows(EnkashException.Usage::class.java) { runBlocking { app.issueToken() } }
+        val issued = backend.issueToken()
+        assertFalse(issued.toString().contains(issued.token.value), "an issued token never prints")
+        val failing = EnkashClient.withTokenProvider(
+            ClientConfig(accessKey = Secret("ak_test"), baseUrl = sim.url),
+            object : TokenProvider {
+                override suspend fun fetchToken(): IssuedToken = throw TokenProviderException.Failed("backend down")
+            },
+        )
+        val e = assertThrows(EnkashException.Authentication::class.java) { runBlocking { failing.getTransaction("EKKAPP1") } }
+        assertTrue("backend down" in e.info.message, e.info.message)
+    }
+
     @Test fun `blocking variants work from many Java threads`() {
         txns(*Array(16) { "EKJ$it" to "100" })
         val client = sim.client()
