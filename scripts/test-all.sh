@@ -32,6 +32,10 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "cargo test (Rust core, simulator, CLI, scenario manifest)"
 cargo test --workspace 2>&1 | tee "$LOGS/cargo.log"
 
+step "cargo package: the core, the simulator and the CLI package as they would for crates.io"
+cargo package -p enkash -p enkash-mock -p enkash-cli --no-verify --allow-dirty --quiet
+ls "$CARGO_TARGET_DIR/package/"*.crate
+
 step "cargo build (debug: simulator for the binding suites, CLI, uniffi-bindgen)"
 cargo build --workspace --bins
 cargo build -p enkash-uniffi --features bindgen --bin uniffi-bindgen
