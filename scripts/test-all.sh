@@ -36,6 +36,14 @@ step "cargo package: the core, the simulator and the CLI package as they would f
 cargo package -p enkash -p enkash-mock -p enkash-cli --no-verify --allow-dirty --quiet
 ls "$CARGO_TARGET_DIR/package/"*.crate
 
+step "release workflow: actionlint (.github/workflows/release.yml)"
+if command -v go >/dev/null; then
+  GOBIN="$CARGO_TARGET_DIR/go-bin" go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+  "$CARGO_TARGET_DIR/go-bin/actionlint" -color=false && echo "actionlint: no findings"
+else
+  echo "actionlint: SKIPPED (no Go toolchain on this machine)"
+fi
+
 step "cargo build (debug: simulator for the binding suites, CLI, uniffi-bindgen)"
 cargo build --workspace --bins
 cargo build -p enkash-uniffi --features bindgen --bin uniffi-bindgen
