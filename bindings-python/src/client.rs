@@ -29,6 +29,7 @@ fn build_config(
     options: Option<&Bound<'_, PyDict>>,
     from_env: bool,
 ) -> PyResult<(Config, Option<PyTokenProvider>)> {
+    crate::runtime::forward_logs(py);
     let options = options.map(|d| d.copy()).transpose()?;
     let provider = match &options {
         Some(d) => match d.get_item("token_provider")? {

@@ -14,16 +14,6 @@ use pyo3::prelude::*;
 #[pymodule]
 #[pyo3(name = "_native")]
 fn enkash_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    // The SDK's own logs (tracing → log) go to Python's `logging` under the "enkash" logger; other
-    // crates' records (reqwest, hyper) are not forwarded.
-    if let Ok(logger) = pyo3_log::Logger::new(m.py(), pyo3_log::Caching::LoggersAndLevels) {
-        let logger = logger
-            .filter(log::LevelFilter::Off)
-            .filter_target("enkash".to_owned(), log::LevelFilter::Trace);
-        if log::set_boxed_logger(Box::new(runtime::GuardedLogger(logger))).is_ok() {
-            log::set_max_level(log::LevelFilter::Trace);
-        }
-    }
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<client::Client>()?;
     m.add_class::<client::AsyncClient>()?;

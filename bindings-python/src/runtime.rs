@@ -65,6 +65,30 @@ impl log::Log for GuardedLogger {
     fn flush(&self) {}
 }
 
+/// Forwards the SDK's own logs (tracing → log) to Python's `logging` under the "enkash" logger
+/// (other crates' records are not forwarded), once, when the first client is made: importing
+/// `logging` is most of what `import enkash` would otherwise cost.
+pub fn forward_logs(py: Python<'_>) {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if let Ok(logger) = pyo3_log::Logger::new(py, pyo3_log::Caching::LoggersAndLevels) {
+            let logger = logger
+                .filter(log::LevelFilter::Off)
+                .filter_target("enkash".to_owned(), log::LevelFilter::Trace);
+            if log::set_boxed_logger(Box::new(GuardedLogger(logger))).is_ok() {
+                log::set_max_level(log::LevelFilter::Trace);
+            }
+        }
+        // A library adds no output of its own: configure logging.getLogger("enkash") to see it.
+        let _ = py.import("logging").and_then(|logging| {
+            let null = logging.call_method0("NullHandler")?;
+            logging
+                .call_method1("getLogger", ("enkash",))?
+                .call_method1("addHandler", (null,))
+        });
+    });
+}
+
 /// Called at interpreter exit (registered with `atexit` by `enkash/__init__.py`): stops log
 /// forwarding and the runtime before finalization, so no Rust thread enters a finalizing
 /// interpreter (CPython would kill such a thread mid-unwind and abort the process).

@@ -15,7 +15,6 @@ cannot be settled. Logs go to the standard ``logging`` module under the ``enkash
 from __future__ import annotations
 
 import atexit as _atexit
-import logging as _logging
 
 from ._errors import (
     ApiError,
@@ -55,8 +54,8 @@ from ._native import (
 # Stop the native runtime before the interpreter finalizes (see runtime.rs: _shutdown).
 _atexit.register(_native_shutdown)
 
-# A library adds no output of its own: configure logging.getLogger("enkash") to see SDK logs.
-_logging.getLogger("enkash").addHandler(_logging.NullHandler())
+# Logging is set up with the first client (importing `logging` costs more than the rest of
+# `import enkash`): the "enkash" logger gets a NullHandler then, as a library's should.
 
 __all__ = [
     "ApiError",

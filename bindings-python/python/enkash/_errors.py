@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import builtins
-from typing import Optional
 
 
 class EnkashError(Exception):
@@ -18,16 +17,16 @@ class EnkashError(Exception):
 
     code: str = "enkash_error"
     message: str = ""
-    http_status: Optional[int] = None
-    response_code: Optional[int] = None
-    request_id: Optional[str] = None
-    server_request_id: Optional[str] = None
+    http_status: int | None = None
+    response_code: int | None = None
+    request_id: str | None = None
+    server_request_id: str | None = None
     retryable: bool = False
-    field: Optional[str] = None
-    retry_after: Optional[float] = None
-    retry_after_ms: Optional[int] = None
+    field: str | None = None
+    retry_after: float | None = None
+    retry_after_ms: int | None = None
     name: str = "EnkashError"
-    cause: Optional[str] = None
+    cause: str | None = None
 
 
 class InvalidRequestError(EnkashError, ValueError):
