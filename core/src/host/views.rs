@@ -266,13 +266,6 @@ impl From<crate::IssuedToken> for IssuedTokenView {
     }
 }
 
-impl From<IssuedTokenView> for crate::IssuedToken {
-    /// What a host's token provider returned (`expires_at` is derived, so it is not read back).
-    fn from(v: IssuedTokenView) -> Self {
-        crate::IssuedToken::new(v.token.0, v.expires_at_ms)
-    }
-}
-
 impl From<TokenInfo> for TokenView {
     fn from(t: TokenInfo) -> Self {
         TokenView {
