@@ -128,7 +128,12 @@ impl enkash::TokenProvider for JsTokenProvider {
             let token = answer.get("token").and_then(Value::as_str).ok_or_else(|| {
                 failed("it must resolve to {token, expiresAtMs} (an issueToken() result)".into())
             })?;
-            let expires_at_ms = answer.get("expiresAtMs").and_then(Value::as_i64);
+            // A JavaScript number arrives as a float: 1796419695388.0 is the same instant.
+            let expires_at_ms = answer
+                .get("expiresAtMs")
+                .and_then(Value::as_f64)
+                .filter(|ms| ms.is_finite())
+                .map(|ms| ms as i64);
             Ok(enkash::IssuedToken::new(token, expires_at_ms))
         })
     }

@@ -40,6 +40,7 @@ async function call(client, name, a) {
     case 'wait_for_refund': return client.waitForRefund(a.transaction_id, a.request_id, { refundTransactionId: a.refund_transaction_id, timeoutMs: a.timeout_ms ?? 10000 })
     case 'get_transaction': return client.getTransaction(a.transaction_id)
     case 'get_order': return client.getOrder(a.order_id)
+    case 'issue_token': return client.issueToken()
     case 'parse_payment_notification': return enkash.parsePaymentNotification(Buffer.from(a.body, 'utf8'))
     default: throw new Error(`unknown call ${name}`)
   }
@@ -78,8 +79,17 @@ for (const file of files) {
     if (c.environment !== undefined) opts.environment = c.environment
     if (c.user_agent_suffix !== undefined) opts.userAgentSuffix = c.user_agent_suffix
     if (c.gateway_dedupes_request_id !== undefined) opts.gatewayDedupesRequestId = c.gateway_dedupes_request_id
+    const backend = clientFor(enkash, mock)
+    if (c.token_source === 'provider') {
+      // The app holds no secret key: its tokens come from the merchant's backend.
+      opts.secretKey = undefined
+      opts.tokenProvider = c.provider === 'fails'
+        ? async () => { throw new Error('backend unreachable') }
+        : () => backend.issueToken()
+    }
     const client = clientFor(enkash, mock, opts)
     for (const [i, step] of sc.steps.entries()) {
+      if (step.wait_ms !== undefined) { await new Promise((resolve) => setTimeout(resolve, step.wait_ms)); continue }
       if (step.admin === 'expire_tokens') { await mock.expireTokens(); continue }
       const where = `step ${i} (${step.call})`
       let result, error
@@ -93,6 +103,7 @@ for (const file of files) {
       }
     }
     await client.close()
+    await backend.close()
     checkJournal(await mock.journal(), sc.journal)
   })
 }

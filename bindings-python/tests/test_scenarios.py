@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
@@ -52,6 +53,8 @@ def call(client: enkash.Client, name: str, args: dict[str, Any]) -> Any:
         )
     if name == "get_transaction":
         return client.get_transaction(args["transaction_id"])
+    if name == "issue_token":
+        return client.issue_token()
     if name == "get_order":
         return client.get_order(args["order_id"])
     if name == "parse_payment_notification":
@@ -90,6 +93,10 @@ def check_journal(journal: dict[str, Any], want: dict[str, Any]) -> None:
         assert [r["request_id"] for r in journal["requests"] if r["route"] == route] == ids
 
 
+def backend_down() -> enkash.IssuedToken:
+    raise ConnectionError("backend unreachable")
+
+
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 def test_scenario(path: Path, mock: Mock) -> None:
     sc = json.loads(path.read_text())
@@ -107,8 +114,16 @@ def test_scenario(path: Path, mock: Mock) -> None:
             opts[key] = c[key]
     if "gateway_dedupes_request_id" in c:
         opts["gateway_dedupes_request_id"] = c["gateway_dedupes_request_id"]
-    with make_client(mock, **opts) as client:
+    backend = make_client(mock)
+    if c.get("token_source") == "provider":
+        # The app holds no secret key: its tokens come from the merchant's backend.
+        opts["secret_key"] = None
+        opts["token_provider"] = backend_down if c.get("provider") == "fails" else backend.issue_token
+    with backend, make_client(mock, **opts) as client:
         for i, step in enumerate(sc["steps"]):
+            if "wait_ms" in step:
+                time.sleep(step["wait_ms"] / 1000)
+                continue
             if step.get("admin") == "expire_tokens":
                 mock.expire_tokens()
                 continue

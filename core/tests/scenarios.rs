@@ -44,8 +44,33 @@ fn opt(args: &Value, key: &str) -> Option<String> {
     args.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
+/// The app side of a provider-backed scenario: its tokens come from the merchant's backend (a
+/// client with the secret key calling `issue_token`), or the backend is down (`fails`).
+struct BackendProvider {
+    backend: enkash::Client,
+    fails: bool,
+}
+
+impl enkash::TokenProvider for BackendProvider {
+    fn fetch_token(&self) -> enkash::TokenFuture<'_> {
+        Box::pin(async move {
+            if self.fails {
+                return Err(Error::new(
+                    enkash::ErrorKind::Authentication,
+                    "token provider: backend unreachable",
+                ));
+            }
+            self.backend.issue_token().await
+        })
+    }
+}
+
 async fn run_call(client: &enkash::Client, call: &str, args: &Value) -> Result<Value, Error> {
     match call {
+        "issue_token" => {
+            let t = client.issue_token().await?;
+            Ok(json!({ "expires_at_ms": t.expires_at_ms }))
+        }
         "refund" => {
             let amount = Amount::parse(arg(args, "amount"))?;
             let mut options = RefundOptions::new();
@@ -134,6 +159,18 @@ async fn run_scenario(path: &PathBuf) -> Result<(), String> {
     mock.seed(seed)?;
     let c = sc.get("client").cloned().unwrap_or(json!({}));
     let mut b = common::config(&mock);
+    if c.get("token_source").and_then(Value::as_str) == Some("provider") {
+        let backend = enkash::Client::new(b.build().map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
+        let fails = c.get("provider").and_then(Value::as_str) == Some("fails");
+        b = enkash::Config::builder()
+            .access_key(enkash_mock::DEFAULT_ACCESS_KEY)
+            .base_url(mock.base_url())
+            .retry_policy(common::fast_retry(2))
+            .request_timeout(Duration::from_secs(5))
+            .total_timeout(Duration::from_secs(20))
+            .token_provider(std::sync::Arc::new(BackendProvider { backend, fails }));
+    }
     if let Some(n) = c.get("max_retries").and_then(Value::as_u64) {
         b = b.retry_policy(common::fast_retry(n as u32));
     }
@@ -159,6 +196,10 @@ async fn run_scenario(path: &PathBuf) -> Result<(), String> {
         enkash::Client::new(b.build().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     let steps = sc["steps"].as_array().cloned().unwrap_or_default();
     for (i, step) in steps.iter().enumerate() {
+        if let Some(ms) = step.get("wait_ms").and_then(Value::as_u64) {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            continue;
+        }
         if let Some(admin) = step.get("admin").and_then(Value::as_str) {
             match admin {
                 "expire_tokens" => mock.expire_tokens(),

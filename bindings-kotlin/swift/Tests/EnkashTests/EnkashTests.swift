@@ -33,6 +33,8 @@ final class ScenarioTests: XCTestCase {
         case "get_transaction":
             let t = try await c.getTransaction(transactionId: s("transaction_id")!)
             return ["transaction_id": t.transactionId, "status": t.status, "amount": t.amount?.enkashPlainString, "payment_mode": t.paymentMode]
+        case "issue_token":
+            return ["expires_at_ms": try await c.issueToken().expiresAtMs]
         case "get_order":
             let o = try await c.getOrder(orderId: s("order_id")!)
             return ["order_id": o.orderId, "status": o.status, "amount": o.amount?.enkashPlainString]
@@ -69,14 +71,18 @@ final class ScenarioTests: XCTestCase {
     private func run(_ sc: [String: Any], name: String, sim: Simulator) async throws {
         try sim.seed(sc["seed"]!)
         let c = sc["client"] as? [String: Any] ?? [:]
+        let provider = c["token_source"] as? String == "provider"
+            ? BackendTokens(try sim.client(), fails: c["provider"] as? String == "fails") : nil
         let client = try sim.client(secretKey: c["secret_key"] as? String ?? "sk_test",
                                     maxRetries: (c["max_retries"] as? Int).map { UInt32($0) },
                                     refundLookup: c["refund_lookup"] as? String,
                                     gatewayDedupesRequestId: c["gateway_dedupes_request_id"] as? Bool,
                                     environment: c["environment"] as? String,
-                                    userAgentSuffix: c["user_agent_suffix"] as? String)
+                                    userAgentSuffix: c["user_agent_suffix"] as? String,
+                                    tokenProvider: provider)
         for (i, step) in (sc["steps"] as! [[String: Any]]).enumerated() {
             if step["admin"] as? String == "expire_tokens" { try sim.expireTokens(); continue }
+            if let ms = step["wait_ms"] as? Int { try await Task.sleep(nanoseconds: UInt64(ms) * 1_000_000); continue }
             let whereAt = "\(name) step \(i) (\(step["call"]!))"
             let expect = step["expect"] as! [String: Any]
             do {
@@ -113,10 +119,12 @@ final class ScenarioTests: XCTestCase {
 /// An app's provider: asks "the backend" (a client holding the secret key) for a token.
 final class BackendTokens: TokenProvider, @unchecked Sendable {
     let backend: EnkashClient
+    let fails: Bool
     var asked = 0
-    init(_ backend: EnkashClient) { self.backend = backend }
+    init(_ backend: EnkashClient, fails: Bool = false) { self.backend = backend; self.fails = fails }
     func fetchToken() async throws -> IssuedToken {
         asked += 1
+        if fails { throw TokenProviderError.Failed(reason: "backend unreachable") }
         return try await backend.issueToken()
     }
 }
@@ -137,6 +145,16 @@ final class ClientTests: XCTestCase {
             _ = try await app.issueToken()
             XCTFail("a provider client has no secret key to issue with")
         } catch EnkashError.Usage(_) {}
+        let issued = try await provider.backend.issueToken()
+        XCTAssertFalse("\(issued)".contains(issued.token.value), "an issued token never prints")
+        XCTAssertFalse("\(app)".contains(issued.token.value), "the app client never prints its token")
+        do {
+            _ = try EnkashClient.withTokenProvider(
+                config: ClientConfig(accessKey: Secret("ak_test"), secretKey: Secret("sk_test"), baseUrl: sim.url), provider: provider)
+            XCTFail("a provider-backed client must refuse the secret key")
+        } catch EnkashError.InvalidRequest(let info) {
+            XCTAssertEqual(info.field, "secret_key")
+        }
     }
 
     /// A refund whose Task is cancelled after the POST was committed runs on in the background:

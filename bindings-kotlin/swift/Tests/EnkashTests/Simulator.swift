@@ -57,11 +57,15 @@ final class Simulator {
 
     func client(secretKey: String = "sk_test", maxRetries: UInt32? = nil, refundLookup: String? = nil,
                 gatewayDedupesRequestId: Bool? = nil, environment: String? = nil,
-                userAgentSuffix: String? = nil) throws -> EnkashClient {
-        try EnkashClient(config: ClientConfig(
-            accessKey: Secret("ak_test"), secretKey: Secret(secretKey), environment: environment, baseUrl: url,
+                userAgentSuffix: String? = nil, tokenProvider: TokenProvider? = nil) throws -> EnkashClient {
+        // An app client with a token provider holds no secret key.
+        let config = ClientConfig(
+            accessKey: Secret("ak_test"), secretKey: tokenProvider == nil ? Secret(secretKey) : nil,
+            environment: environment, baseUrl: url,
             timeout: 20, requestTimeout: 5, maxRetries: maxRetries,
             initialBackoff: 0.005, maxBackoff: 0.05, userAgentSuffix: userAgentSuffix, refundLookup: refundLookup,
-            gatewayDedupesRequestId: gatewayDedupesRequestId))
+            gatewayDedupesRequestId: gatewayDedupesRequestId)
+        guard let provider = tokenProvider else { return try EnkashClient(config: config) }
+        return try EnkashClient.withTokenProvider(config: config, provider: provider)
     }
 }

@@ -84,6 +84,14 @@ class ClientTest {
         assertThrows(EnkashException.Usage::class.java) { runBlocking { app.issueToken() } }
         val issued = backend.issueToken()
         assertFalse(issued.toString().contains(issued.token.value), "an issued token never prints")
+        assertFalse(app.toString().contains(issued.token.value), "the app client never prints its token")
+        val both = assertThrows(EnkashException.InvalidRequest::class.java) {
+            EnkashClient.withTokenProvider(
+                ClientConfig(accessKey = Secret("ak_test"), secretKey = Secret("sk_test"), baseUrl = sim.url),
+                provider,
+            )
+        }
+        assertEquals("secret_key", both.info.field, "a provider-backed client refuses to hold the secret key")
         val failing = EnkashClient.withTokenProvider(
             ClientConfig(accessKey = Secret("ak_test"), baseUrl = sim.url),
             object : TokenProvider {

@@ -42,6 +42,7 @@ class ScenarioTest {
             "get_transaction" -> c.getTransaction(s("transaction_id")!!).let {
                 mapOf("transaction_id" to it.transactionId, "status" to it.status, "amount" to it.amount?.toPlainString(), "payment_mode" to it.paymentMode)
             }
+            "issue_token" -> c.issueToken().let { mapOf("expires_at_ms" to it.expiresAtMs) }
             "get_order" -> c.getOrder(s("order_id")!!).let {
                 mapOf("order_id" to it.orderId, "status" to it.status, "amount" to it.amount?.toPlainString())
             }
@@ -70,7 +71,14 @@ class ScenarioTest {
     private fun run(sc: JSONObject) = runBlocking<Unit> {
         sim.seed(sc.getJSONObject("seed"))
         val c = sc.optJSONObject("client") ?: JSONObject()
+        val backend = sim.client() // the merchant's server: holds the secret key
+        val provider = if (c.optString("token_source") != "provider") null else object : TokenProvider {
+            override suspend fun fetchToken(): IssuedToken =
+                if (c.optString("provider") == "fails") throw TokenProviderException.Failed("backend unreachable")
+                else backend.issueToken()
+        }
         val client = sim.client(
+            tokenProvider = provider,
             secretKey = c.optString("secret_key", "sk_test"),
             maxRetries = if (c.has("max_retries")) c.getInt("max_retries").toUInt() else null,
             refundLookup = c.optString("refund_lookup", "").ifEmpty { null },
@@ -82,6 +90,7 @@ class ScenarioTest {
         for (i in 0 until steps.length()) {
             val step = steps.getJSONObject(i)
             if (step.optString("admin") == "expire_tokens") { sim.expireTokens(); continue }
+            if (step.has("wait_ms")) { kotlinx.coroutines.delay(step.getLong("wait_ms")); continue }
             val where = "step $i (${step.getString("call")})"
             val expect = step.getJSONObject("expect")
             try {

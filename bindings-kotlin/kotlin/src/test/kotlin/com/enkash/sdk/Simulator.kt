@@ -47,10 +47,12 @@ class Simulator : AutoCloseable {
         userAgentSuffix: String? = null,
         requestTimeout: Duration? = Duration.ofSeconds(5),
         timeout: Duration? = Duration.ofSeconds(20),
-    ): EnkashClient = EnkashClient(
-        ClientConfig(
+        tokenProvider: TokenProvider? = null,
+    ): EnkashClient {
+        val config = ClientConfig(
             accessKey = Secret("ak_test"),
-            secretKey = Secret(secretKey),
+            // An app client with a token provider holds no secret key.
+            secretKey = if (tokenProvider == null) Secret(secretKey) else null,
             baseUrl = url,
             timeout = timeout,
             requestTimeout = requestTimeout,
@@ -61,8 +63,9 @@ class Simulator : AutoCloseable {
             gatewayDedupesRequestId = gatewayDedupesRequestId,
             environment = environment,
             userAgentSuffix = userAgentSuffix,
-        ),
-    )
+        )
+        return if (tokenProvider == null) EnkashClient(config) else EnkashClient.withTokenProvider(config, tokenProvider)
+    }
 
     override fun close() {
         process.destroy()
