@@ -130,6 +130,8 @@ export interface ClientOptions {
   maxResponseBytes?: number
   reconcileSettleDelayMs?: number
   gatewayDedupesRequestId?: boolean
+  /** Share one token across a fleet: `'redis://host:6379/0'` (never printed); one token call per expiry window for every process. */
+  tokenStoreUrl?: string
 }
 
 export interface RefundOptions {

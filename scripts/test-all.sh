@@ -17,9 +17,11 @@ LOGS="$CARGO_TARGET_DIR/test-logs"
 rm -rf "$LOGS" && mkdir -p "$LOGS"
 SWIFT_ROOT=""
 PRISM_PID=""
+REDIS_PID=""
 cleanup() {
   if [ -n "$SWIFT_ROOT" ]; then umount "$SWIFT_ROOT/proc" 2>/dev/null || true; fi
   if [ -n "$PRISM_PID" ]; then kill "$PRISM_PID" 2>/dev/null || true; fi
+  if [ -n "$REDIS_PID" ]; then kill "$REDIS_PID" 2>/dev/null || true; fi
 }
 trap cleanup EXIT
 
@@ -28,6 +30,23 @@ cargo fmt --all -- --check
 
 step "cargo clippy (all targets, -D warnings)"
 cargo clippy --workspace --all-targets -- -D warnings
+
+step "redis: a real redis-server on loopback (the shared token store tests in Rust, Python and Node)"
+if ! command -v redis-server >/dev/null && [ "$(id -u)" -eq 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q redis-server >/dev/null 2>&1 \
+    || { apt-get update -q >/dev/null && apt-get install -y -q redis-server >/dev/null; }
+fi
+if command -v redis-server >/dev/null; then
+  REDIS_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --logfile "$LOGS/redis.log" &
+  REDIS_PID=$!
+  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null && break; sleep 0.1; done
+  export ENKASH_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+  echo "redis-server $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/') on $ENKASH_REDIS_URL"
+else
+  echo "redis: SKIPPED — no redis-server and not root to install it (Debian package redis-server)"
+fi
 
 step "cargo test (Rust core, simulator, CLI, scenario manifest)"
 cargo test --workspace 2>&1 | tee "$LOGS/cargo.log"

@@ -1,4 +1,5 @@
-//! Token cache: one token per client, refreshed before expiry, one fetch in flight at a time.
+//! Token cache: one token per client, refreshed before expiry, one fetch in flight at a time —
+//! through the fleet's shared [`TokenStore`] when the client has one.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -10,6 +11,7 @@ use crate::error::{Error, ErrorKind};
 use crate::retry::RetryDriver;
 use crate::secret::Secret;
 use crate::token::{expiry_from_wire, now_ms, Token, TokenInfo};
+use crate::token_store::{key_for, StoredToken, TokenStore};
 use crate::transport::{ApiRequest, Deadline, Failure, Transport};
 use crate::wire;
 
@@ -22,6 +24,8 @@ struct State {
     /// The last fetch's failure and when it ended: callers within [`FAILURE_COOL_DOWN`] share it
     /// instead of each starting a fetch (no stampede on a failing token endpoint).
     last_failure: Option<(std::time::Instant, Error)>,
+    /// The token the server last rejected: a shared store may still hold it.
+    rejected: Option<Secret>,
 }
 
 /// How long a failed token fetch is reported to later callers before a new fetch is tried.
@@ -41,6 +45,7 @@ impl TokenCache {
                 inflight: None,
                 next_flight: 0,
                 last_failure: None,
+                rejected: None,
             }),
             skew,
         }
@@ -76,7 +81,11 @@ impl TokenCache {
                     st.next_flight += 1;
                     let id = st.next_flight;
                     let t = Arc::clone(transport);
-                    let f = async move { fetch_token(&t).await }.boxed().shared();
+                    let rejected = st.rejected.clone();
+                    let skew = self.skew;
+                    let f = async move { fetch(&t, rejected, skew).await }
+                        .boxed()
+                        .shared();
                     st.inflight = Some((id, f.clone()));
                     (id, f)
                 }
@@ -117,6 +126,7 @@ impl TokenCache {
         if st.current.as_ref().is_some_and(|t| t.value == used.value) {
             st.current = None;
         }
+        st.rejected = Some(used.value.clone());
     }
 
     pub(crate) fn info_of(&self, token: &Token) -> TokenInfo {
@@ -125,6 +135,104 @@ impl TokenCache {
             cached: token.is_fresh(self.skew, now_ms()),
         }
     }
+}
+
+/// A token for the cache: the fleet's shared one when the client has a store (fetched by one
+/// process under the store's lock), else a new one.
+async fn fetch(
+    transport: &Arc<Transport>,
+    rejected: Option<Secret>,
+    skew: Duration,
+) -> Result<Token, Error> {
+    match &transport.config.token_store {
+        Some(store) => match via_store(transport, store.as_ref(), rejected.as_ref(), skew).await {
+            Ok(result) => result,
+            Err(StoreFailed(e)) => {
+                tracing::warn!(error = %e, "token store failed; fetching a token for this client alone");
+                fetch_token(transport).await
+            }
+        },
+        None => fetch_token(transport).await,
+    }
+}
+
+/// The outcome of a fetch through the store: the store's own failure is told apart (the client
+/// then fetches alone), while a token fetch's failure passes through as it is.
+struct StoreFailed(Error);
+
+impl From<Error> for StoreFailed {
+    fn from(e: Error) -> StoreFailed {
+        StoreFailed(e)
+    }
+}
+
+/// How often a process waiting for another's refresh looks at the store.
+const STORE_POLL: Duration = Duration::from_millis(25);
+
+async fn via_store(
+    transport: &Arc<Transport>,
+    store: &dyn TokenStore,
+    rejected: Option<&Secret>,
+    skew: Duration,
+) -> Result<Result<Token, Error>, StoreFailed> {
+    let config = &transport.config;
+    let key = key_for(config.base_url.as_str(), config.access_key.expose());
+    let owner = uuid::Uuid::new_v4().to_string();
+    let deadline = Deadline::after(config.total_timeout);
+    let usable = |stored: &Option<StoredToken>| -> Option<Token> {
+        let s = stored.as_ref()?;
+        if rejected.is_some_and(|r| r.expose() == s.token.expose()) {
+            return None;
+        }
+        let mut token = token_of(transport, s.token.expose(), Some(s.expires_at_ms));
+        token.fetched_at_ms = s.fetched_at_ms;
+        token.is_fresh(skew, now_ms()).then_some(token)
+    };
+    loop {
+        let stored = store.get(&key).await?;
+        if let Some(token) = usable(&stored) {
+            return Ok(Ok(token));
+        }
+        if store.try_lock(&key, &owner, config.total_timeout).await? {
+            // Under the lock: another process may have stored a token since we looked.
+            let stored = store.get(&key).await;
+            let result = match &stored {
+                Ok(s) => match usable(s) {
+                    Some(token) => Ok(token),
+                    None => fetch_token(transport).await,
+                },
+                Err(_) => fetch_token(transport).await,
+            };
+            if let (Ok(token), Ok(previous)) = (&result, &stored) {
+                if let Some(new) = stored_of(token, skew) {
+                    if let Err(e) = store
+                        .compare_and_set(&key, previous.as_ref(), Some(&new))
+                        .await
+                    {
+                        tracing::warn!(error = %e, "token store: could not share the new token");
+                    }
+                }
+            }
+            if let Err(e) = store.unlock(&key, &owner).await {
+                tracing::warn!(error = %e, "token store: could not release the refresh lock");
+            }
+            return Ok(result);
+        }
+        // Another process is fetching: its token will be in the store shortly.
+        if !deadline.sleep_if_time(STORE_POLL).await {
+            return Ok(Err(deadline.timeout_error("token")));
+        }
+    }
+}
+
+/// What the store keeps of a new token: only one that stays fresh for a while.
+fn stored_of(token: &Token, skew: Duration) -> Option<StoredToken> {
+    let expires_at_ms = token.expires_at_ms?;
+    token.is_fresh(skew, now_ms()).then(|| StoredToken {
+        token: token.value.clone(),
+        expires_at_ms,
+        fetched_at_ms: token.fetched_at_ms,
+    })
 }
 
 /// A new token: from the configured [`crate::TokenProvider`], or from the token endpoint.

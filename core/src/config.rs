@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::token::TokenProvider;
+use crate::token_store::TokenStore;
 use crate::wire;
 
 /// Which EnKash deployment to talk to.
@@ -135,6 +136,7 @@ pub struct Config {
     pub(crate) reconcile_settle_delay: Duration,
     pub(crate) gateway_dedupes_request_id: bool,
     pub(crate) token_provider: Option<Arc<dyn TokenProvider>>,
+    pub(crate) token_store: Option<Arc<dyn TokenStore>>,
     pub(crate) max_response_bytes: usize,
 }
 
@@ -145,6 +147,7 @@ impl fmt::Debug for Config {
             .field("access_key", &"***")
             .field("secret_key", &"***")
             .field("token_provider", &self.token_provider.as_ref().map(|_| "…"))
+            .field("token_store", &self.token_store.as_ref().map(|_| "…"))
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
             .field("total_timeout", &self.total_timeout)
@@ -278,6 +281,8 @@ pub struct ConfigBuilder {
     reconcile_settle_delay: Duration,
     gateway_dedupes_request_id: bool,
     token_provider: Option<Arc<dyn TokenProvider>>,
+    token_store: Option<Arc<dyn TokenStore>>,
+    token_store_url: Option<Secret>,
     max_response_bytes: usize,
 }
 
@@ -310,6 +315,8 @@ impl Default for ConfigBuilder {
             reconcile_settle_delay: Duration::from_secs(2),
             gateway_dedupes_request_id: false,
             token_provider: None,
+            token_store: None,
+            token_store_url: None,
             max_response_bytes: 1 << 20,
         }
     }
@@ -436,6 +443,18 @@ impl ConfigBuilder {
         self.token_provider = Some(provider);
         self
     }
+    /// Share the token with every client using the same `store` (all the processes of a fleet,
+    /// with a shared store such as Redis): one token call per expiry window for all of them.
+    pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.token_store = Some(store);
+        self
+    }
+    /// [`ConfigBuilder::token_store`] by URL: `redis://[user:password@]host[:port][/db]` (needs the
+    /// `redis-store` feature, on in the Python and Node packages). The URL never prints.
+    pub fn token_store_url(mut self, url: impl Into<String>) -> Self {
+        self.token_store_url = Some(Secret::new(url));
+        self
+    }
     /// Largest response body accepted (default 1 MiB).
     pub fn max_response_bytes(mut self, n: usize) -> Self {
         self.max_response_bytes = n;
@@ -503,6 +522,17 @@ impl ConfigBuilder {
                 ));
             }
         }
+        let token_store = match (self.token_store, self.token_store_url) {
+            (Some(store), None) => Some(store),
+            (None, None) => None,
+            (Some(_), Some(_)) => {
+                return Err(Error::invalid(
+                    "token_store_url",
+                    "must not be given with a token_store",
+                ))
+            }
+            (None, Some(url)) => Some(open_token_store(url.expose())?),
+        };
         Ok(Config {
             base_url,
             access_key,
@@ -522,9 +552,26 @@ impl ConfigBuilder {
             reconcile_settle_delay: self.reconcile_settle_delay,
             gateway_dedupes_request_id: self.gateway_dedupes_request_id,
             token_provider: self.token_provider,
+            token_store,
             max_response_bytes: self.max_response_bytes.max(1024),
         })
     }
+}
+
+/// The store a `token_store_url` names.
+fn open_token_store(url: &str) -> Result<Arc<dyn TokenStore>, Error> {
+    if url.starts_with("redis://") || url.starts_with("redis+unix://") {
+        #[cfg(feature = "redis-store")]
+        return Ok(Arc::new(crate::token_store::RedisTokenStore::open(url)?));
+        #[cfg(not(feature = "redis-store"))]
+        return Err(Error::config(
+            "token_store_url: this build of the SDK has no Redis support (Rust: enable the `redis-store` feature)",
+        ));
+    }
+    Err(Error::invalid(
+        "token_store_url",
+        "must start with redis:// (the only shared store built in)",
+    ))
 }
 
 fn parse_base_url(raw: &str) -> Result<Url, Error> {

@@ -42,6 +42,7 @@ mod refunds;
 mod retry;
 mod secret;
 mod token;
+mod token_store;
 mod transport;
 pub mod validate;
 mod webhooks;
@@ -60,6 +61,9 @@ pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
 pub use secret::Secret;
 pub use token::{IssuedToken, TokenFuture, TokenInfo, TokenProvider};
+#[cfg(feature = "redis-store")]
+pub use token_store::RedisTokenStore;
+pub use token_store::{MemoryTokenStore, StoreFuture, StoredToken, TokenStore};
 pub use webhooks::{
     parse_and_verify_payment_notification, parse_payment_notification, ChecksumVerifier,
     NoChecksumVerification, PaymentNotification, MAX_NOTIFICATION_BYTES,

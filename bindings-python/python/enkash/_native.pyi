@@ -218,6 +218,7 @@ class _ClientOptions(TypedDict, total=False):
     max_response_bytes: Optional[int]
     reconcile_settle_delay: Optional[float]
     gateway_dedupes_request_id: Optional[bool]
+    token_store_url: Optional[str]
 
 class _EnvOptions(_ClientOptions, total=False):
     access_key: Optional[str]

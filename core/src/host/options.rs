@@ -65,6 +65,9 @@ macro_rules! for_each_client_option {
             /// The gateway is confirmed to dedupe `requestId`: a resend is itself the lookup
             /// (default false; fewer `OutcomeUnknown`, unsafe on a gateway that does not dedupe).
             gateway_dedupes_request_id: bool,
+            /// Share one token across a fleet: `"redis://host:6379/0"` (never printed). Every
+            /// process with the same URL and access key makes one token call per expiry window.
+            token_store_url: $crate::Secret,
         }
     };
 }
@@ -377,6 +380,9 @@ impl ClientOptions {
         }
         if let Some(v) = self.extra_root_ca_pem {
             b = b.extra_root_ca_pem(v);
+        }
+        if let Some(v) = self.token_store_url {
+            b = b.token_store_url(v.expose());
         }
         if let Some(v) = self.token_refresh_skew {
             b = b.token_refresh_skew(v);
