@@ -98,7 +98,7 @@ WHEEL=$(ls "$CARGO_TARGET_DIR"/wheels/enkash-*.whl)
 step "python: fresh venv, pip install the wheel, pytest"
 VENV="$CARGO_TARGET_DIR/venv-wheel"
 rm -rf "$VENV" && "$PYTHON" -m venv "$VENV"
-"$VENV/bin/pip" install -q --disable-pip-version-check "$WHEEL" "pytest>=8" "mypy>=1.11" "typing_extensions>=4.15"
+"$VENV/bin/pip" install -q --disable-pip-version-check "$WHEEL" "pytest>=8" "mypy>=1.11" "typing_extensions>=4.15" "flask>=3,<4"
 (cd bindings-python && "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests) 2>&1 | tee "$LOGS/pytest.log"
 
 step "python: mypy --strict (examples, tests) and stubtest"
@@ -165,6 +165,7 @@ else
   mkdir -p "$W/swift" "$W/lib" "$W/bin"
   rm -rf "$W/swift/Sources" "$W/swift/Tests" "$W/scenarios"
   cp -r bindings-kotlin/swift/Package.swift bindings-kotlin/swift/Sources bindings-kotlin/swift/Tests "$W/swift/"
+  cp bindings-kotlin/swift/Examples/*.swift "$W/swift/Tests/EnkashTests/"  # the app examples run with the tests
   # The FFI target holds only generated files (git-ignored), so a fresh clone has no folder for it.
   mkdir -p "$W/swift/Sources/Enkash" "$W/swift/Sources/EnkashFFI"
   cp "$GEN/Enkash.swift" "$W/swift/Sources/Enkash/Enkash.swift"

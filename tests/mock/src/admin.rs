@@ -113,3 +113,26 @@ pub(crate) async fn admin_transaction(
         ),
     }
 }
+
+/// `POST /__mock/app-token`: the simulator playing the merchant's own token backend (the shape of
+/// `bindings-python/examples/token_backend.py`), so app examples can be run without one. Any
+/// `Authorization: Bearer <session>` is a signed-in app user; the answer is `{token, expiresAtMs}`
+/// for the default merchant, minted like a token call.
+pub(crate) async fn admin_app_token(
+    AxState(app): AxState<Shared>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let signed_in = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|s| !s.trim().is_empty());
+    if !signed_in {
+        return json_response(
+            StatusCode::UNAUTHORIZED,
+            r#"{"error":"app user not signed in"}"#.into(),
+        );
+    }
+    let (token, expires_at_ms) = lock(&app).issue_token(crate::state::DEFAULT_ACCESS_KEY);
+    admin_ok(serde_json::json!({"token": token, "expiresAtMs": expires_at_ms}))
+}

@@ -101,6 +101,7 @@ pub(crate) fn router(app: Shared) -> Router {
         )
         .route("/__mock/journal", get(admin_journal))
         .route("/__mock/tokens/expire", post(admin_expire_tokens))
+        .route("/__mock/app-token", post(admin_app_token))
         .route("/__mock/transactions", post(admin_transactions))
         .route("/__mock/transactions/{id}", get(admin_transaction))
         .fallback(fallback)

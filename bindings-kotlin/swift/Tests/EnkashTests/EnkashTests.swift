@@ -242,3 +242,24 @@ final class ClientTests: XCTestCase {
         XCTAssertFalse(shown.contains("SK-sw-live-2") || shown.contains("AK-sw-live-1"), shown)
     }
 }
+
+/// Examples/AppRefund.swift against the simulator, which also plays the merchant's token backend.
+final class ExampleTests: XCTestCase {
+    func testTheAppExampleRefundsWithTokensFromTheBackendAndNoSecretKey() async throws {
+        let sim = try Simulator()
+        try sim.seed(#"{"transactions":[{"id":"EKSEX1","amount":"100"}]}"#)
+        let endpoint = URL(string: "\(sim.url)/__mock/app-token")!
+        let app = try appClient(accessKey: "ak_test", baseUrl: sim.url, backend: BackendTokenProvider(endpoint: endpoint) { "app-user-session" })
+        guard case .done(let refund) = await refundFromApp(app, transactionId: "EKSEX1", amount: Decimal(string: "12.50")!) else {
+            return XCTFail("the refund should be done")
+        }
+        XCTAssertEqual(refund.amount, Decimal(string: "12.50")!)
+        let status = try await app.getTransaction(transactionId: "EKSEX1").status
+        XCTAssertEqual(status, "PARTIALLY_REFUNDED")
+        let stranger = try appClient(accessKey: "ak_test", baseUrl: sim.url, backend: BackendTokenProvider(endpoint: endpoint) { "" })
+        guard case .refused(let message) = await refundFromApp(stranger, transactionId: "EKSEX1", amount: 1) else {
+            return XCTFail("a stranger's refund is refused")
+        }
+        XCTAssertTrue(message.contains("401"), message)
+    }
+}
