@@ -26,7 +26,7 @@ command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteract
 
 say "release builds: simulator, Rust bench, uniffi library, wheel, .node"
 cargo build --release -p enkash-mock -p enkash --bin enkash-mock --example bench
-cargo build --release -p enkash-uniffi --lib
+cargo build --profile mobile -p enkash-uniffi --lib
 VENV="$WORK/venv"
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
 "$VENV/bin/pip" install -q --disable-pip-version-check "maturin>=1.9,<2" requests httpx aiohttp matplotlib
@@ -83,7 +83,7 @@ echo "{\"name\":\"import_python_bare\",\"ms\":$(ms "$VENV/bin/python" -c 'pass')
 echo "{\"name\":\"require_node_enkash\",\"ms\":$(NODE_PATH="$WORK/node/node_modules" ms node -e "require('enkash')")}" >> "$RESULTS"
 echo "{\"name\":\"require_node_bare\",\"ms\":$(ms node -e 0)}" >> "$RESULTS"
 mb() { python3 -c "import os,sys; print(f'{os.path.getsize(sys.argv[1])/1048576:.3f}')" "$1"; }
-cp "$REL/libenkash_uniffi.so" "$WORK/libenkash_uniffi.stripped.so" && strip "$WORK/libenkash_uniffi.stripped.so"
+cp "$CARGO_TARGET_DIR/$CARGO_BUILD_TARGET/mobile/libenkash_uniffi.so" "$WORK/libenkash_uniffi.stripped.so" && strip "$WORK/libenkash_uniffi.stripped.so"
 echo "{\"name\":\"size_wheel\",\"mb\":$(mb "$(ls "$WORK"/wheels/enkash-*.whl)")}" >> "$RESULTS"
 echo "{\"name\":\"size_node\",\"mb\":$(mb "$(ls "$WORK"/node/node_modules/enkash/enkash.*.node)")}" >> "$RESULTS"
 echo "{\"name\":\"size_uniffi\",\"mb\":$(mb "$WORK/libenkash_uniffi.stripped.so")}" >> "$RESULTS"

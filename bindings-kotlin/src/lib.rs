@@ -8,6 +8,9 @@
 // The error crosses the FFI by value (uniffi lowers each case with its full ErrorInfo record).
 #![allow(clippy::result_large_err)]
 
+#[cfg(target_os = "android")]
+mod android;
+
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;

@@ -5,12 +5,13 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::Url;
 use url::Host;
+use url::Url;
 
 use crate::error::Error;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
+use crate::tls::TlsRoots;
 use crate::token::TokenProvider;
 use crate::token_store::TokenStore;
 use crate::wire;
@@ -129,6 +130,7 @@ pub struct Config {
     pub(crate) retry: RetryPolicy,
     pub(crate) proxy: Option<Secret>,
     pub(crate) extra_root_ca_pem: Option<Vec<u8>>,
+    pub(crate) tls_roots: TlsRoots,
     pub(crate) user_agent_suffix: Option<String>,
     pub(crate) token_refresh_skew: Duration,
     pub(crate) refund_lookup: RefundLookup,
@@ -153,6 +155,7 @@ impl fmt::Debug for Config {
             .field("total_timeout", &self.total_timeout)
             .field("retry", &self.retry)
             .field("proxy", &self.proxy.as_ref().map(|_| "***"))
+            .field("tls_roots", &self.tls_roots)
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("refund_lookup", &self.refund_lookup)
             .field("reconcile_settle_delay", &self.reconcile_settle_delay)
@@ -274,6 +277,7 @@ pub struct ConfigBuilder {
     retry: RetryPolicy,
     proxy: Option<Secret>,
     extra_root_ca_pem: Option<Vec<u8>>,
+    tls_roots: TlsRoots,
     user_agent_suffix: Option<String>,
     token_refresh_skew: Duration,
     refund_lookup: RefundLookup,
@@ -308,6 +312,7 @@ impl Default for ConfigBuilder {
             retry: RetryPolicy::default(),
             proxy: None,
             extra_root_ca_pem: None,
+            tls_roots: TlsRoots::Platform,
             user_agent_suffix: None,
             token_refresh_skew: Duration::from_secs(60),
             refund_lookup: RefundLookup::default(),
@@ -455,6 +460,12 @@ impl ConfigBuilder {
         self.token_store_url = Some(Secret::new(url));
         self
     }
+    /// Which roots to trust (default [`TlsRoots::Platform`]; on Android the bundled Mozilla roots
+    /// are used until the platform verifier is initialised).
+    pub fn tls_roots(mut self, roots: TlsRoots) -> Self {
+        self.tls_roots = roots;
+        self
+    }
     /// Largest response body accepted (default 1 MiB).
     pub fn max_response_bytes(mut self, n: usize) -> Self {
         self.max_response_bytes = n;
@@ -545,6 +556,7 @@ impl ConfigBuilder {
             retry: self.retry,
             proxy: self.proxy,
             extra_root_ca_pem: self.extra_root_ca_pem,
+            tls_roots: self.tls_roots,
             user_agent_suffix: self.user_agent_suffix,
             token_refresh_skew: self.token_refresh_skew,
             refund_lookup: self.refund_lookup,

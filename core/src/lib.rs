@@ -41,6 +41,7 @@ mod money;
 mod refunds;
 mod retry;
 mod secret;
+mod tls;
 mod token;
 mod token_store;
 mod transport;
@@ -60,6 +61,7 @@ pub use refunds::{new_request_id, RefundOptions, RefundQuery};
 pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
 pub use secret::Secret;
+pub use tls::{platform_verifier_initialised, TlsRoots};
 pub use token::{IssuedToken, TokenFuture, TokenInfo, TokenProvider};
 #[cfg(feature = "redis-store")]
 pub use token_store::RedisTokenStore;

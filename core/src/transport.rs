@@ -15,13 +15,12 @@ use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client as LegacyClient;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::CertificateDer;
 use tokio::time::Instant;
 
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::retry::parse_retry_after;
+use crate::tls::{install_crypto_provider, tls_config};
 use crate::token::Token;
 use crate::wire;
 
@@ -84,9 +83,12 @@ enum Backend {
     Direct(Box<DirectClient>),
     /// reqwest, when a proxy applies (explicit `proxy`, or `HTTPS_PROXY` & co. in the
     /// environment for a non-loopback base URL): it implements CONNECT, proxy auth and `NO_PROXY`.
+    /// Feature `proxy` (on by default; the mobile library leaves it out).
+    #[cfg(feature = "proxy")]
     Proxied(reqwest::Client),
 }
 
+#[cfg(feature = "proxy")]
 /// Environment variables that make a proxy apply (the ones reqwest's system-proxy support reads).
 const PROXY_ENV: [&str; 6] = [
     "HTTPS_PROXY",
@@ -97,55 +99,8 @@ const PROXY_ENV: [&str; 6] = [
     "all_proxy",
 ];
 
-fn install_crypto_provider() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-}
-
-/// The rustls configuration: the platform's trust store plus `extra_root_ca_pem`, if given.
-fn tls_config(config: &Config) -> Result<rustls::ClientConfig, Error> {
-    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
-    let extra = match &config.extra_root_ca_pem {
-        Some(pem) => parse_pem_certs(pem)?,
-        None => Vec::new(),
-    };
-    #[cfg(not(target_os = "android"))]
-    let verifier =
-        rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider.clone());
-    #[cfg(target_os = "android")]
-    let verifier = if extra.is_empty() {
-        rustls_platform_verifier::Verifier::new(provider.clone())
-    } else {
-        return Err(Error::invalid(
-            "extra_root_ca_pem",
-            "is not supported on Android (add the CA to the app's network security config)",
-        ));
-    };
-    let verifier =
-        verifier.map_err(|e| Error::config("cannot set up TLS verification").with_source(e))?;
-    let tls = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| Error::config("cannot set up TLS").with_source(e))?
-        .dangerous()
-        .with_custom_certificate_verifier(std::sync::Arc::new(verifier))
-        .with_no_client_auth();
-    Ok(tls)
-}
-
-/// Every certificate in a PEM bundle; an error names the field when there is none or one is bad.
-fn parse_pem_certs(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, Error> {
-    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(pem)
-        .collect::<Result<_, _>>()
-        .map_err(|_| Error::invalid("extra_root_ca_pem", "is not a PEM certificate"))?;
-    if certs.is_empty() {
-        return Err(Error::invalid(
-            "extra_root_ca_pem",
-            "is not a PEM certificate",
-        ));
-    }
-    Ok(certs)
-}
-
 /// The reqwest client for proxied configurations (same TLS roots, timeouts, no redirects).
+#[cfg(feature = "proxy")]
 fn reqwest_client(config: &Config, loopback: bool) -> Result<reqwest::Client, Error> {
     let mut builder = reqwest::Client::builder()
         .connect_timeout(config.connect_timeout)
@@ -159,14 +114,8 @@ fn reqwest_client(config: &Config, loopback: bool) -> Result<reqwest::Client, Er
     } else if loopback {
         builder = builder.no_proxy();
     }
-    if let Some(pem) = &config.extra_root_ca_pem {
-        for der in parse_pem_certs(pem)? {
-            let cert = reqwest::Certificate::from_der(der.as_ref()).map_err(|e| {
-                Error::invalid("extra_root_ca_pem", "is not a PEM certificate").with_source(e)
-            })?;
-            builder = builder.add_root_certificate(cert);
-        }
-    }
+    // The same trust as the direct stack: platform or bundled roots, plus `extra_root_ca_pem`.
+    builder = builder.tls_backend_preconfigured(tls_config(config)?);
     builder
         .build()
         .map_err(|e| Error::config("cannot build the HTTP client").with_source(e))
@@ -175,13 +124,30 @@ fn reqwest_client(config: &Config, loopback: bool) -> Result<reqwest::Client, Er
 impl Transport {
     pub(crate) fn new(config: Config) -> Result<Transport, Error> {
         install_crypto_provider();
-        let loopback = config.base_url.scheme() == "http";
-        let env_proxy = !loopback
-            && PROXY_ENV
-                .iter()
-                .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
-        let backend = if config.proxy.is_some() || env_proxy {
-            Backend::Proxied(reqwest_client(&config, loopback)?)
+        #[cfg(feature = "proxy")]
+        let proxied = {
+            let loopback = config.base_url.scheme() == "http";
+            let env_proxy = !loopback
+                && PROXY_ENV
+                    .iter()
+                    .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+            if config.proxy.is_some() || env_proxy {
+                Some(Backend::Proxied(reqwest_client(&config, loopback)?))
+            } else {
+                None
+            }
+        };
+        #[cfg(not(feature = "proxy"))]
+        let proxied: Option<Backend> = match config.proxy {
+            Some(_) => {
+                return Err(Error::config(
+                    "proxy: this build of the SDK has no proxy support (the mobile library leaves it out; Rust: enable the `proxy` feature)",
+                ))
+            }
+            None => None,
+        };
+        let backend = if let Some(proxied) = proxied {
+            proxied
         } else {
             let tls = tls_config(&config)?;
             let mut http = HttpConnector::new();
@@ -296,6 +262,7 @@ impl Transport {
         let exchange = async {
             let (status, headers, body) = match &self.backend {
                 Backend::Direct(client) => self.exchange_direct(client, request, headers).await?,
+                #[cfg(feature = "proxy")]
                 Backend::Proxied(client) => self.exchange_proxied(client, request, headers).await?,
             };
             let server_request_id = wire::RESPONSE_REQUEST_ID_HEADERS
@@ -355,6 +322,7 @@ impl Transport {
     }
 
     /// One exchange through reqwest (proxy configurations).
+    #[cfg(feature = "proxy")]
     async fn exchange_proxied(
         &self,
         client: &reqwest::Client,
@@ -488,6 +456,7 @@ fn stream_failure(e: impl StdError + Send + Sync + 'static, route: &str) -> Fail
 }
 
 /// Classifies a reqwest failure (proxied configurations).
+#[cfg(feature = "proxy")]
 fn reqwest_failure(e: reqwest::Error, route: &str) -> Failure {
     if e.is_connect() {
         return connect_failure(e, route);

@@ -45,6 +45,9 @@ macro_rules! for_each_client_option {
             proxy: $crate::Secret,
             /// An extra root certificate (PEM) to trust.
             extra_root_ca_pem: Vec<u8>,
+            /// `"platform"` (default: the OS verifier; on Android the bundled roots until
+            /// `EnkashAndroid.init(context)`) or `"bundled"` (Mozilla's roots in the library).
+            tls_roots: String,
             /// Appended to the User-Agent after the SDK's own names, e.g. `"my-shop/2.1"`.
             user_agent_suffix: String,
             /// Refresh the token this long before its expiry (default 60 s).
@@ -380,6 +383,9 @@ impl ClientOptions {
         }
         if let Some(v) = self.extra_root_ca_pem {
             b = b.extra_root_ca_pem(v);
+        }
+        if let Some(v) = self.tls_roots {
+            b = b.tls_roots(crate::TlsRoots::from_name(&v)?);
         }
         if let Some(v) = self.token_store_url {
             b = b.token_store_url(v.expose());
