@@ -63,6 +63,20 @@ else
   echo "actionlint: SKIPPED (no Go toolchain on this machine)"
 fi
 
+step "shell scripts: shellcheck (warnings and errors)"
+if ! command -v shellcheck >/dev/null && [ "$(id -u)" -eq 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q shellcheck >/dev/null 2>&1 || true
+fi
+if command -v shellcheck >/dev/null; then
+  shellcheck -S warning scripts/*.sh bench/run.sh bindings-kotlin/android/build-rust.sh \
+    bindings-kotlin/swift/build-xcframework.sh && echo "shellcheck: no findings"
+else
+  echo "shellcheck: SKIPPED (Debian package shellcheck not installed)"
+fi
+
+step "android: clippy for aarch64-linux-android (JNI init, TLS fallback; no NDK needed)"
+./scripts/check-android.sh
+
 step "cargo build (debug: simulator for the binding suites, CLI, uniffi-bindgen)"
 cargo build --workspace --bins
 cargo build -p enkash-uniffi --features bindgen --bin uniffi-bindgen
@@ -126,8 +140,9 @@ mkdir -p "$FRESH" && cp -r bindings-node/test bindings-node/examples "$FRESH/"
 
 # ---------------------------------------------------------------- Kotlin and Swift (uniffi)
 step "uniffi: release library, then Kotlin + Swift sources (uniffi-bindgen, library mode)"
-cargo build --release -p enkash-uniffi --lib
-UNIFFI_LIB_DIR="$CARGO_TARGET_DIR/$CARGO_BUILD_TARGET/release"
+# The `mobile` profile (size-tuned, no proxy stack): the suites test the library apps ship.
+cargo build --profile mobile -p enkash-uniffi --lib
+UNIFFI_LIB_DIR="$CARGO_TARGET_DIR/$CARGO_BUILD_TARGET/mobile"
 GEN="$CARGO_TARGET_DIR/uniffi-generated"
 rm -rf "$GEN"
 "$DEBUG_DIR/uniffi-bindgen" generate --no-format --language kotlin --language swift \
