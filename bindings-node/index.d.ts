@@ -131,6 +131,8 @@ export interface ClientOptions {
   reconcileSettleDelayMs?: number
   gatewayDedupesRequestId?: boolean
   /** Share one token across a fleet: `'redis://host:6379/0'` (never printed); one token call per expiry window for every process. */
+  /** 'platform' (default: the OS verifier) or 'bundled' (Mozilla's roots compiled into the addon). */
+  tlsRoots?: 'platform' | 'bundled'
   tokenStoreUrl?: string
 }
 

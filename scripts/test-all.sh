@@ -25,6 +25,29 @@ cleanup() {
 }
 trap cleanup EXIT
 
+step "glibc 2.17 toolchain: every native artifact (wheel, .node, libraries) links against glibc 2.17"
+# A GCC cross toolchain with a glibc 2.17 sysroot, from npm (@napi-rs/cross-toolchain-*, what
+# napi's --use-napi-cross uses): wheels tagged manylinux2014 and an addon that loads on Amazon
+# Linux 2, Debian 10/11, Ubuntu 20.04, RHEL 8. (zig-built wheels crashed at interpreter exit with
+# requests in flight; this GCC build passes the same test.)
+GLIBC217="$CARGO_TARGET_DIR/glibc217"
+GCC217="$GLIBC217/tc/bin/x86_64-unknown-linux-gnu-gcc"
+if [ ! -x "$GCC217" ]; then
+  rm -rf "$GLIBC217" && mkdir -p "$GLIBC217/tc"
+  (cd "$GLIBC217" && npm init -y >/dev/null \
+    && npm install --no-audit --no-fund --loglevel=error @napi-rs/cross-toolchain-x64-target-x86_64@1.0.0 \
+    && tar xJf node_modules/@napi-rs/cross-toolchain-x64-target-x86_64/x86_64-unknown-linux-gnu.tar.xz -C tc \
+    && rm -rf node_modules) || echo "glibc 2.17 toolchain: not available; building against this machine's glibc"
+fi
+if [ -x "$GCC217" ]; then
+  export CC_x86_64_unknown_linux_gnu="$GCC217"
+  export AR_x86_64_unknown_linux_gnu="${GCC217%gcc}ar"
+  export CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER="$GCC217"
+  echo "using $("$GCC217" --version | head -n 1), sysroot glibc $(ls "$GLIBC217"/tc/x86_64-unknown-linux-gnu/sysroot/lib/libc-*.so 2>/dev/null | sed 's/.*libc-\(.*\)\.so/\1/')"
+elif [ -n "${CI:-}" ]; then
+  echo "CI needs the glibc 2.17 toolchain" >&2; exit 1
+fi
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
@@ -102,12 +125,15 @@ step "python: tools venv (maturin, pytest, mypy)"
 PYTHON="${PYTHON:-python3}"
 TOOLS="$CARGO_TARGET_DIR/venv-tools"
 [ -x "$TOOLS/bin/python" ] || "$PYTHON" -m venv "$TOOLS"
-"$TOOLS/bin/pip" install -q --disable-pip-version-check "maturin>=1.9,<2" "pytest>=8" "mypy>=1.11" "typing_extensions>=4.15"
+"$TOOLS/bin/pip" install -q --disable-pip-version-check "maturin>=1.9,<2" "pytest>=8" "mypy>=1.11" "typing_extensions>=4.15" "auditwheel>=6"
 
-step "python: maturin build --release (abi3 wheel)"
+step "python: maturin build --release (abi3 wheel, manylinux2014), auditwheel show"
 rm -rf "$CARGO_TARGET_DIR/wheels"
-"$TOOLS/bin/maturin" build --release -m bindings-python/Cargo.toml --out "$CARGO_TARGET_DIR/wheels"
+COMPAT=()
+[ -x "$GCC217" ] && COMPAT=(--compatibility manylinux2014)
+"$TOOLS/bin/maturin" build --release "${COMPAT[@]}" -m bindings-python/Cargo.toml --out "$CARGO_TARGET_DIR/wheels"
 WHEEL=$(ls "$CARGO_TARGET_DIR"/wheels/enkash-*.whl)
+"$TOOLS/bin/auditwheel" show "$WHEEL"
 
 step "python: fresh venv, pip install the wheel, pytest"
 VENV="$CARGO_TARGET_DIR/venv-wheel"
@@ -115,27 +141,42 @@ rm -rf "$VENV" && "$PYTHON" -m venv "$VENV"
 "$VENV/bin/pip" install -q --disable-pip-version-check "$WHEEL" "pytest>=8" "mypy>=1.11" "typing_extensions>=4.15" "flask>=3,<4"
 (cd bindings-python && "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests) 2>&1 | tee "$LOGS/pytest.log"
 
+step "python: sdist (maturin sdist), pip install from source in a fresh venv, import"
+"$TOOLS/bin/maturin" sdist -m bindings-python/Cargo.toml --out "$CARGO_TARGET_DIR/wheels/sdist"
+SDIST=$(ls "$CARGO_TARGET_DIR"/wheels/sdist/enkash-*.tar.gz)
+SDIST_VENV="$CARGO_TARGET_DIR/venv-sdist"
+rm -rf "$SDIST_VENV" && "$PYTHON" -m venv "$SDIST_VENV"
+"$SDIST_VENV/bin/pip" install -q --disable-pip-version-check "$SDIST"
+"$SDIST_VENV/bin/python" -c "import enkash; print('sdist install: enkash', enkash.__version__, 'imported from', enkash.__file__)"
+
 step "python: mypy --strict (examples, tests) and stubtest"
 (cd bindings-python && "$VENV/bin/python" -m mypy --strict --cache-dir=/dev/null examples tests)
 (cd "$CARGO_TARGET_DIR" && "$VENV/bin/python" -m mypy.stubtest --mypy-config-file /dev/null enkash)
 
 # ---------------------------------------------------------------- Node
-step "node: npm ci, napi build --release, npm pack"
+step "node: npm ci, napi build --release, pack the main package and the linux-x64-gnu package"
 NPM_OUT="$CARGO_TARGET_DIR/npm"
 rm -rf "$NPM_OUT" && mkdir -p "$NPM_OUT"
 (cd bindings-node \
   && npm ci --no-audit --no-fund --loglevel=error \
   && npx napi build --platform --release --strip --js native.js --dts native.d.ts \
-  && npm pack --silent --pack-destination "$NPM_OUT")
-TARBALL=$(ls "$NPM_OUT"/enkash-*.tgz)
+  && node scripts/pack.js "$NPM_OUT")
+GLIBC_NEEDED=$(objdump -T bindings-node/enkash.linux-x64-gnu.node | grep -o 'GLIBC_[0-9.]*' | sort -Vu | tail -n 1)
+echo "enkash.linux-x64-gnu.node needs at most $GLIBC_NEEDED"
+if [ -x "$GCC217" ] && [ "$(printf '%s\n' "$GLIBC_NEEDED" GLIBC_2.17 | sort -V | tail -n 1)" != GLIBC_2.17 ]; then
+  echo "the addon needs a glibc newer than 2.17" >&2; exit 1
+fi
+NODE_VERSION=$(node -p "require('./bindings-node/package.json').version")
+TARBALL="$NPM_OUT/enkash-$NODE_VERSION.tgz"
+PLATFORM_TARBALL="$NPM_OUT/enkash-linux-x64-gnu-$NODE_VERSION.tgz"
 
-step "node: fresh folder, npm install the tarball, node:test suites, tsc --strict"
+step "node: fresh folder, npm install both tarballs as the registry would, node:test suites, tsc --strict"
 FRESH="$NPM_OUT/fresh"
 mkdir -p "$FRESH" && cp -r bindings-node/test bindings-node/examples "$FRESH/"
 (cd "$FRESH" \
   && npm init -y >/dev/null \
-  && npm install --no-audit --no-fund --loglevel=error "$TARBALL" typescript@~5.9.0 @types/node@^20.19.0 \
-  && ENKASH_REPO_ROOT="$ROOT" node --test --test-concurrency=1 test/ 2>&1 | tee "$LOGS/node.log" \
+  && npm install --no-audit --no-fund --loglevel=error "$TARBALL" "$PLATFORM_TARBALL" typescript@~5.9.0 @types/node@^20.19.0 \
+  && ENKASH_REGISTRY_LAYOUT=1 ENKASH_REPO_ROOT="$ROOT" node --test --test-concurrency=1 test/ 2>&1 | tee "$LOGS/node.log" \
   && npx tsc -p examples/tsconfig.json)
 
 # ---------------------------------------------------------------- Kotlin and Swift (uniffi)

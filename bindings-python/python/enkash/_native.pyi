@@ -209,6 +209,7 @@ class _ClientOptions(TypedDict, total=False):
     max_retry_after: Optional[float]
     proxy: Optional[str]
     extra_root_ca_pem: Optional[Union[bytes, str]]
+    tls_roots: Optional[Literal["platform", "bundled"]]
     user_agent_suffix: Optional[str]
     token_refresh_skew: Optional[float]
     refund_lookup: Optional[Literal["enquiry", "transaction_status_only"]]
