@@ -239,6 +239,22 @@ else
 fi
 
 # ---------------------------------------------------------------- fuzz and bench smoke runs
+step "cargo install the CLI from its packaged crate (deps = the packaged core and simulator), run the demo"
+# As from crates.io: the .crate files are unpacked and the CLI is installed from its own, with
+# crates.io's enkash/enkash-mock replaced by the unpacked packages (not yet published).
+PKG="$CARGO_TARGET_DIR/package"
+UNPACKED="$PKG/unpacked"
+rm -rf "$UNPACKED" && mkdir -p "$UNPACKED"
+for c in "$PKG"/enkash-0*.crate "$PKG"/enkash-mock-*.crate "$PKG"/enkash-cli-*.crate; do tar xzf "$c" -C "$UNPACKED"; done
+CORE_PKG=$(ls -d "$UNPACKED"/enkash-0*)
+MOCK_PKG=$(ls -d "$UNPACKED"/enkash-mock-*)
+CLI_PKG=$(ls -d "$UNPACKED"/enkash-cli-*)
+cargo install --quiet --locked --root "$PKG/install" --path "$CLI_PKG" \
+  --config "patch.crates-io.enkash.path=\"$CORE_PKG\"" --config "patch.crates-io.enkash-mock.path=\"$MOCK_PKG\"" \
+  || cargo install --quiet --root "$PKG/install" --path "$CLI_PKG" \
+  --config "patch.crates-io.enkash.path=\"$CORE_PKG\"" --config "patch.crates-io.enkash-mock.path=\"$MOCK_PKG\""
+"$PKG/install/bin/enkash" demo 2>&1 | tail -n 5
+
 step "fuzz: cargo-fuzz smoke, 20,000 runs per target (stable rustc via RUSTC_BOOTSTRAP, no sanitizer)"
 command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
 for t in amount response notify; do
