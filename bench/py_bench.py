@@ -1,4 +1,7 @@
-"""Python side of the benchmark: enkash.Client / AsyncClient against what users would write instead.
+"""Python side of the benchmark: enkash.Client / AsyncClient against what users would write instead:
+requests and httpx (the common choices), aiohttp (the fast asyncio client), and the Rust-backed
+pyreqwest and primp — each used the way its documentation recommends for speed (one client,
+keep-alive pool sized to the concurrency, redirects and cookies off where they can be).
 
 One "op" = refund 0.01 of a payment (POST, new requestId) + read its status (GET), with a token
 fetched once. Prints one JSON object per measurement. Usage: py_bench.py BASE_URL OPS
@@ -19,6 +22,13 @@ import httpx
 import requests
 
 import enkash
+
+try:  # Rust-backed peers: wheels for CPython >= 3.11 (pyreqwest) / 3.10 (primp)
+    import primp
+    from pyreqwest.client import ClientBuilder as PyreqwestBuilder
+    from pyreqwest.client import SyncClientBuilder as PyreqwestSyncBuilder
+except ImportError:  # pragma: no cover - older interpreters: those rows are left out
+    primp = None
 
 BASE, OPS = sys.argv[1], int(sys.argv[2])
 TXNS = [f"EKBENCH{i:03d}" for i in range(64)]
@@ -93,10 +103,28 @@ def main() -> None:
         check(hx.post(f"{BASE}/api/v0/payment/{t}/refund", content=body(), headers=headers(tok)).json())
         check(hx.get(f"{BASE}/api/v0/payment/{t}", headers=headers(tok)).json())
 
+    peers: list[tuple[str, Callable[[int], None]]] = [("requests", requests_op), ("httpx", httpx_op)]
+    if primp is not None:
+        prq = PyreqwestSyncBuilder().max_connections(64).default_headers(headers(tok)).build()
+
+        def pyreqwest_op(i: int) -> None:
+            t = TXNS[i % 64]
+            check(prq.post(f"{BASE}/api/v0/payment/{t}/refund").body_text(body()).build().send().json())
+            check(prq.get(f"{BASE}/api/v0/payment/{t}").build().send().json())
+
+        pm = primp.Client(headers=headers(tok), cookie_store=False, follow_redirects=False)
+
+        def primp_op(i: int) -> None:
+            t = TXNS[i % 64]
+            check(pm.post(f"{BASE}/api/v0/payment/{t}/refund", content=body().encode()).json())
+            check(pm.get(f"{BASE}/api/v0/payment/{t}").json())
+
+        peers += [("pyreqwest", pyreqwest_op), ("primp", primp_op)]
+
     for threads in (1, 16):
         sync_case(f"python_sync_enkash_{threads}t", threads, sdk_op)
-        sync_case(f"python_sync_requests_{threads}t", threads, requests_op)
-        sync_case(f"python_sync_httpx_{threads}t", threads, httpx_op)
+        for peer, op in peers:
+            sync_case(f"python_sync_{peer}_{threads}t", threads, op)
 
     async def async_cases() -> None:
         async with enkash.AsyncClient(access_key="ak_test", secret_key="sk_test", base_url=BASE) as c:
@@ -124,6 +152,25 @@ def main() -> None:
                     check(await r.json())
 
             emit("python_async_aiohttp_64", OPS, 64, await in_flight(64, aop))
+        if primp is None:
+            return
+        async with PyreqwestBuilder().max_connections(64).default_headers(headers(tok)).build() as pr:
+            async def prop(i: int) -> None:
+                t = TXNS[i % 64]
+                r = await pr.post(f"{BASE}/api/v0/payment/{t}/refund").body_text(body()).build().send()
+                check(await r.json())
+                r = await pr.get(f"{BASE}/api/v0/payment/{t}").build().send()
+                check(await r.json())
+
+            emit("python_async_pyreqwest_64", OPS, 64, await in_flight(64, prop))
+        pa = primp.AsyncClient(headers=headers(tok), cookie_store=False, follow_redirects=False)
+
+        async def pmop(i: int) -> None:
+            t = TXNS[i % 64]
+            check((await pa.post(f"{BASE}/api/v0/payment/{t}/refund", content=body().encode())).json())
+            check((await pa.get(f"{BASE}/api/v0/payment/{t}")).json())
+
+        emit("python_async_primp_64", OPS, 64, await in_flight(64, pmop))
 
     asyncio.run(async_cases())
 

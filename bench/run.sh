@@ -5,6 +5,8 @@
 # Writes bench/results/latest.{jsonl,md,png}.
 #   bench/run.sh                      # full: BENCH_RUNS=3 BENCH_OPS=3000 BENCH_SECS=3 SOAK_CALLS=100000
 #   BENCH_RUNS=1 BENCH_OPS=60 BENCH_SECS=1 SOAK_CALLS=2000 bench/run.sh   # smoke (CI)
+# Peers: wrk; requests, httpx, aiohttp, pyreqwest, primp; undici fetch and undici.request (Pool).
+# BENCH_INSTRUCTIONS=0 skips the callgrind instruction counts (bench/instructions.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -29,7 +31,7 @@ cargo build --release -p enkash-mock -p enkash --bin enkash-mock --example bench
 cargo build --profile mobile -p enkash-uniffi --lib
 VENV="$WORK/venv"
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-"$VENV/bin/pip" install -q --disable-pip-version-check "maturin>=1.9,<2" requests httpx aiohttp matplotlib
+"$VENV/bin/pip" install -q --disable-pip-version-check "maturin>=1.9,<2" requests httpx aiohttp pyreqwest primp matplotlib
 rm -rf "$WORK/wheels" && "$VENV/bin/maturin" build -q --release -m bindings-python/Cargo.toml --out "$WORK/wheels"
 "$VENV/bin/pip" install -q --force-reinstall --no-deps "$WORK"/wheels/enkash-*.whl
 (cd bindings-node && npm ci --no-audit --no-fund --loglevel=error \
@@ -68,6 +70,12 @@ done
 
 say "token requests made by 256 concurrent callers on a fresh client"
 BENCH_ONLY=token "$REL/examples/bench" "$URL" "$OPS" >> "$RESULTS"
+
+if [ "${BENCH_INSTRUCTIONS:-1}" = 1 ] && command -v valgrind >/dev/null; then
+  say "instructions per refund + status round trip (callgrind), Rust, Python, Node"
+  bench/instructions.sh "$URL" "$OUT" "$REL/examples/bench" "$VENV/bin/python" "$WORK/node/node_modules" \
+    "${BENCH_INSTRUCTIONS_K:-20}" >> "$RESULTS"
+fi
 
 say "start-up and sizes"
 ms() { python3 - "$@" <<'PY'

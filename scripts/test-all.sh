@@ -39,10 +39,14 @@ if [ ! -x "$GCC217" ]; then
     && tar xJf node_modules/@napi-rs/cross-toolchain-x64-target-x86_64/x86_64-unknown-linux-gnu.tar.xz -C tc \
     && rm -rf node_modules) || echo "glibc 2.17 toolchain: not available; building against this machine's glibc"
 fi
+# Only the release artifacts (and what shares their build: the sdist install, bench, cargo
+# install) go through `g217`; debug builds and tests link against this machine's libpython and
+# glibc, which a 2.17 sysroot cannot.
+GLIBC217_ENV=()
+g217() { env "${GLIBC217_ENV[@]}" "$@"; }
 if [ -x "$GCC217" ]; then
-  export CC_x86_64_unknown_linux_gnu="$GCC217"
-  export AR_x86_64_unknown_linux_gnu="${GCC217%gcc}ar"
-  export CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER="$GCC217"
+  GLIBC217_ENV=("CC_x86_64_unknown_linux_gnu=$GCC217" "AR_x86_64_unknown_linux_gnu=${GCC217%gcc}ar"
+    "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER=$GCC217")
   echo "using $("$GCC217" --version | head -n 1), sysroot glibc $(ls "$GLIBC217"/tc/x86_64-unknown-linux-gnu/sysroot/lib/libc-*.so 2>/dev/null | sed 's/.*libc-\(.*\)\.so/\1/')"
 elif [ -n "${CI:-}" ]; then
   echo "CI needs the glibc 2.17 toolchain" >&2; exit 1
@@ -88,10 +92,11 @@ fi
 
 step "shell scripts: shellcheck (warnings and errors)"
 if ! command -v shellcheck >/dev/null && [ "$(id -u)" -eq 0 ]; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q shellcheck >/dev/null 2>&1 || true
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q shellcheck >/dev/null 2>&1 \
+    || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q shellcheck >/dev/null; } || true
 fi
 if command -v shellcheck >/dev/null; then
-  shellcheck -S warning scripts/*.sh bench/run.sh bindings-kotlin/android/build-rust.sh \
+  shellcheck -S warning scripts/*.sh bench/*.sh bindings-kotlin/android/build-rust.sh \
     bindings-kotlin/swift/build-xcframework.sh && echo "shellcheck: no findings"
 else
   echo "shellcheck: SKIPPED (Debian package shellcheck not installed)"
@@ -131,7 +136,7 @@ step "python: maturin build --release (abi3 wheel, manylinux2014), auditwheel sh
 rm -rf "$CARGO_TARGET_DIR/wheels"
 COMPAT=()
 [ -x "$GCC217" ] && COMPAT=(--compatibility manylinux2014)
-"$TOOLS/bin/maturin" build --release "${COMPAT[@]}" -m bindings-python/Cargo.toml --out "$CARGO_TARGET_DIR/wheels"
+g217 "$TOOLS/bin/maturin" build --release "${COMPAT[@]}" -m bindings-python/Cargo.toml --out "$CARGO_TARGET_DIR/wheels"
 WHEEL=$(ls "$CARGO_TARGET_DIR"/wheels/enkash-*.whl)
 "$TOOLS/bin/auditwheel" show "$WHEEL"
 
@@ -146,7 +151,7 @@ step "python: sdist (maturin sdist), pip install from source in a fresh venv, im
 SDIST=$(ls "$CARGO_TARGET_DIR"/wheels/sdist/enkash-*.tar.gz)
 SDIST_VENV="$CARGO_TARGET_DIR/venv-sdist"
 rm -rf "$SDIST_VENV" && "$PYTHON" -m venv "$SDIST_VENV"
-"$SDIST_VENV/bin/pip" install -q --disable-pip-version-check "$SDIST"
+g217 "$SDIST_VENV/bin/pip" install -q --disable-pip-version-check "$SDIST"
 "$SDIST_VENV/bin/python" -c "import enkash; print('sdist install: enkash', enkash.__version__, 'imported from', enkash.__file__)"
 
 step "python: mypy --strict (examples, tests) and stubtest"
@@ -159,7 +164,7 @@ NPM_OUT="$CARGO_TARGET_DIR/npm"
 rm -rf "$NPM_OUT" && mkdir -p "$NPM_OUT"
 (cd bindings-node \
   && npm ci --no-audit --no-fund --loglevel=error \
-  && npx napi build --platform --release --strip --js native.js --dts native.d.ts \
+  && g217 npx napi build --platform --release --strip --js native.js --dts native.d.ts \
   && node scripts/pack.js "$NPM_OUT")
 GLIBC_NEEDED=$(objdump -T bindings-node/enkash.linux-x64-gnu.node | grep -o 'GLIBC_[0-9.]*' | sort -Vu | tail -n 1)
 echo "enkash.linux-x64-gnu.node needs at most $GLIBC_NEEDED"
@@ -182,7 +187,7 @@ mkdir -p "$FRESH" && cp -r bindings-node/test bindings-node/examples "$FRESH/"
 # ---------------------------------------------------------------- Kotlin and Swift (uniffi)
 step "uniffi: release library, then Kotlin + Swift sources (uniffi-bindgen, library mode)"
 # The `mobile` profile (size-tuned, no proxy stack): the suites test the library apps ship.
-cargo build --profile mobile -p enkash-uniffi --lib
+g217 cargo build --profile mobile -p enkash-uniffi --lib
 UNIFFI_LIB_DIR="$CARGO_TARGET_DIR/$CARGO_BUILD_TARGET/mobile"
 GEN="$CARGO_TARGET_DIR/uniffi-generated"
 rm -rf "$GEN"
@@ -249,9 +254,9 @@ for c in "$PKG"/enkash-0*.crate "$PKG"/enkash-mock-*.crate "$PKG"/enkash-cli-*.c
 CORE_PKG=$(ls -d "$UNPACKED"/enkash-0*)
 MOCK_PKG=$(ls -d "$UNPACKED"/enkash-mock-*)
 CLI_PKG=$(ls -d "$UNPACKED"/enkash-cli-*)
-cargo install --quiet --locked --root "$PKG/install" --path "$CLI_PKG" \
+g217 cargo install --quiet --locked --root "$PKG/install" --path "$CLI_PKG" \
   --config "patch.crates-io.enkash.path=\"$CORE_PKG\"" --config "patch.crates-io.enkash-mock.path=\"$MOCK_PKG\"" \
-  || cargo install --quiet --root "$PKG/install" --path "$CLI_PKG" \
+  || g217 cargo install --quiet --root "$PKG/install" --path "$CLI_PKG" \
   --config "patch.crates-io.enkash.path=\"$CORE_PKG\"" --config "patch.crates-io.enkash-mock.path=\"$MOCK_PKG\""
 "$PKG/install/bin/enkash" demo 2>&1 | tail -n 5
 
@@ -265,7 +270,7 @@ for t in amount response notify; do
 done
 
 step "bench: smoke run (tiny counts; no ratios asserted)"
-BENCH_RUNS=1 BENCH_OPS=60 BENCH_SECS=1 SOAK_CALLS=2000 BENCH_OUT="$CARGO_TARGET_DIR/bench-smoke" ./bench/run.sh > "$LOGS/bench.log" 2>&1 \
+BENCH_RUNS=1 BENCH_OPS=60 BENCH_SECS=1 SOAK_CALLS=2000 BENCH_OUT="$CARGO_TARGET_DIR/bench-smoke" g217 ./bench/run.sh > "$LOGS/bench.log" 2>&1 \
   || { tail -n 40 "$LOGS/bench.log"; exit 1; }
 grep -E '^\| (Python|Node|Rust)' "$CARGO_TARGET_DIR/bench-smoke/latest.md" | head -n 4 || true
 

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Instructions per refund + status round trip, per language, counted by callgrind (repeatable on
+# a noisy machine, unlike seconds). Each program runs twice under callgrind, with 1 and with 1+K
+# sequential round trips; (I(1+K) - I(1)) / K is the steady-state cost of one round trip, start-up
+# and the token fetch cancelled out. Only the client process is counted (the simulator runs apart).
+# Prints one JSON line per language and writes where the instructions go (self cost by object
+# file, top functions) to OUT/instructions-<lang>.txt.
+#   bench/instructions.sh URL OUT RUST_BENCH_BIN PYTHON NODE_PATH [K]
+set -euo pipefail
+URL=$1 OUT=$2 RUST_BIN=$3 PY=$4 NODE_MODULES=$5 K=${6:-20}
+cd "$(dirname "$0")/.."
+mkdir -p "$OUT"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+total() { awk '/^(summary|totals):/ { print $2; exit }' "$1"; }
+
+count() {  # count LANG CMD... ; the command takes the number of round trips as $N in its args
+  local lang=$1; shift
+  local one="$WORK/$lang.1" many="$WORK/$lang.many"
+  run() { local n=$1 out=$2; shift 2
+    local args=("${@//@N@/$n}")
+    valgrind --tool=callgrind --callgrind-out-file="$out" "${args[@]}" >/dev/null 2>"$out.log" \
+      || { tail -n 20 "$out.log" >&2; return 1; }; }
+  run 1 "$one" "$@"
+  run $((1 + K)) "$many" "$@"
+  local a b
+  a=$(total "$one"); b=$(total "$many")
+  echo "{\"name\":\"instructions_$lang\",\"per_round_trip\":$(( (b - a) / K )),\"k\":$K}"
+  {
+    echo "# $lang: $(( (b - a) / K )) instructions per refund + status round trip (callgrind, K=$K)"
+    echo "# self cost by object file, whole run of 1+K round trips:"
+    callgrind_annotate --threshold=100 "$many" 2>/dev/null \
+      | awk '/^ *[0-9,]+ .*\[.*\]$/ { n=$1; gsub(",", "", n); obj=$NF; sub(/^\[/, "", obj); sub(/\]$/, "", obj); n_by[obj]+=n; all+=n }
+             END { for (o in n_by) printf "%6.1f%%  %s\n", 100*n_by[o]/all, o }' | sort -rn | head -n 8
+    echo "# top functions (self):"
+    callgrind_annotate --threshold=100 "$many" 2>/dev/null | awk '/^ *[0-9,]+ .*\[.*\]$/' | head -n 15
+  } > "$OUT/instructions-$lang.txt"
+}
+
+# Set here, not through `env` (valgrind does not follow the exec into the measured program).
+export BENCH_ONLY=roundtrips NODE_PATH="$NODE_MODULES"
+count rust "$RUST_BIN" "$URL" @N@
+count python_sync "$PY" bench/roundtrips.py "$URL" @N@ sync
+count python_async "$PY" bench/roundtrips.py "$URL" @N@ async
+count node node bench/roundtrips.js "$URL" @N@
