@@ -3,8 +3,8 @@
 # a noisy machine, unlike seconds). Each program runs twice under callgrind, with 1 and with 1+K
 # sequential round trips; (I(1+K) - I(1)) / K is the steady-state cost of one round trip, start-up
 # and the token fetch cancelled out. Only the client process is counted (the simulator runs apart).
-# Prints one JSON line per language and writes where the instructions go (self cost by object
-# file, top functions) to OUT/instructions-<lang>.txt.
+# Prints one JSON line per language and writes where one round trip's instructions go (the
+# difference of the two profiles: by object file, top functions) to OUT/instructions-<lang>.txt.
 #   bench/instructions.sh URL OUT RUST_BENCH_BIN PYTHON NODE_PATH [K]
 set -euo pipefail
 URL=$1 OUT=$2 RUST_BIN=$3 PY=$4 NODE_MODULES=$5 K=${6:-20}
@@ -27,15 +27,7 @@ count() {  # count LANG CMD... ; the command takes the number of round trips as 
   local a b
   a=$(total "$one"); b=$(total "$many")
   echo "{\"name\":\"instructions_$lang\",\"per_round_trip\":$(( (b - a) / K )),\"k\":$K}"
-  {
-    echo "# $lang: $(( (b - a) / K )) instructions per refund + status round trip (callgrind, K=$K)"
-    echo "# self cost by object file, whole run of 1+K round trips:"
-    callgrind_annotate --threshold=100 "$many" 2>/dev/null \
-      | awk '/^ *[0-9,]+ .*\[.*\]$/ { n=$1; gsub(",", "", n); obj=$NF; sub(/^\[/, "", obj); sub(/\]$/, "", obj); n_by[obj]+=n; all+=n }
-             END { for (o in n_by) printf "%6.1f%%  %s\n", 100*n_by[o]/all, o }' | sort -rn | head -n 8
-    echo "# top functions (self):"
-    callgrind_annotate --threshold=100 "$many" 2>/dev/null | awk '/^ *[0-9,]+ .*\[.*\]$/' | head -n 15
-  } > "$OUT/instructions-$lang.txt"
+  python3 bench/callgrind_diff.py "$one" "$many" "$K" "$lang" > "$OUT/instructions-$lang.txt"
 }
 
 # Set here, not through `env` (valgrind does not follow the exec into the measured program).

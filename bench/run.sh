@@ -36,9 +36,10 @@ rm -rf "$WORK/wheels" && "$VENV/bin/maturin" build -q --release -m bindings-pyth
 "$VENV/bin/pip" install -q --force-reinstall --no-deps "$WORK"/wheels/enkash-*.whl
 (cd bindings-node && npm ci --no-audit --no-fund --loglevel=error \
   && npx napi build --platform --release --strip --js native.js --dts native.d.ts \
-  && npm pack --silent --pack-destination "$WORK")
+  && rm -rf "$WORK/npm" && node scripts/pack.js "$WORK/npm")
+# Installed the way the registry would: the main package and its linux-x64-gnu platform package.
 mkdir -p "$WORK/node" && (cd "$WORK/node" && { [ -f package.json ] || npm init -y >/dev/null; } \
-  && npm install --no-audit --no-fund --loglevel=error "$WORK"/enkash-*.tgz undici@^7)
+  && npm install --no-audit --no-fund --loglevel=error "$WORK"/npm/enkash-*.tgz undici@^7)
 
 say "simulator"
 "$REL/enkash-mock" --listen 127.0.0.1:0 > "$WORK/mock.url" &
@@ -93,7 +94,7 @@ echo "{\"name\":\"require_node_bare\",\"ms\":$(ms node -e 0)}" >> "$RESULTS"
 mb() { python3 -c "import os,sys; print(f'{os.path.getsize(sys.argv[1])/1048576:.3f}')" "$1"; }
 cp "$CARGO_TARGET_DIR/$CARGO_BUILD_TARGET/mobile/libenkash_uniffi.so" "$WORK/libenkash_uniffi.stripped.so" && strip "$WORK/libenkash_uniffi.stripped.so"
 echo "{\"name\":\"size_wheel\",\"mb\":$(mb "$(ls "$WORK"/wheels/enkash-*.whl)")}" >> "$RESULTS"
-echo "{\"name\":\"size_node\",\"mb\":$(mb "$(ls "$WORK"/node/node_modules/enkash/enkash.*.node)")}" >> "$RESULTS"
+echo "{\"name\":\"size_node\",\"mb\":$(mb "$(ls "$WORK"/node/node_modules/enkash-linux-x64-gnu/enkash.*.node)")}" >> "$RESULTS"
 echo "{\"name\":\"size_uniffi\",\"mb\":$(mb "$WORK/libenkash_uniffi.stripped.so")}" >> "$RESULTS"
 
 if [ "$SOAK_CALLS" -gt 0 ]; then

@@ -272,7 +272,7 @@ done
 step "bench: smoke run (tiny counts; no ratios asserted)"
 BENCH_RUNS=1 BENCH_OPS=60 BENCH_SECS=1 SOAK_CALLS=2000 BENCH_OUT="$CARGO_TARGET_DIR/bench-smoke" g217 ./bench/run.sh > "$LOGS/bench.log" 2>&1 \
   || { tail -n 40 "$LOGS/bench.log"; exit 1; }
-grep -E '^\| (Python|Node|Rust)' "$CARGO_TARGET_DIR/bench-smoke/latest.md" | head -n 4 || true
+grep -E '^\| \*\*|^\| instructions per' "$CARGO_TARGET_DIR/bench-smoke/latest.md" || true
 
 # ---------------------------------------------------------------- totals
 step "totals"

@@ -5,6 +5,8 @@
 //! measurement runs for SECONDS (default 3, like the `wrk -d3s` it is compared with) after a
 //! warm-up that opens its connections; refund+status measurements run OPS operations.
 //! `BENCH_ONLY=get|refund|token` runs one group and `BENCH_CONC=64` one GET concurrency (for profiling).
+//! `BENCH_ONLY=roundtrips` makes OPS sequential refund + status round trips and prints nothing:
+//! bench/instructions.sh runs it under callgrind twice and reports the difference per round trip.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -123,6 +125,16 @@ fn main() {
         }
         if want("token") {
             token_requests(&base).await;
+        }
+        if only == "roundtrips" {
+            for i in 0..ops {
+                let t = format!("EKBENCH{:03}", i % 64);
+                let amount = Amount::from_paise(1).expect("amount");
+                c.refund(&t, amount, RefundOptions::new())
+                    .await
+                    .expect("refund");
+                c.get_transaction(&t).await.expect("status");
+            }
         }
     });
 }
