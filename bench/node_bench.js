@@ -10,12 +10,20 @@ const [BASE, OPS_TEXT] = process.argv.slice(2)
 const OPS = Number(OPS_TEXT)
 const TXNS = Array.from({ length: 64 }, (_, i) => `EKBENCH${String(i).padStart(3, '0')}`)
 
-async function measure(name, op) {
+// Untimed operations before each measurement (connections opened, JIT warm), for every peer alike.
+const WARMUP = 256
+
+async function run(total, op) {
   let next = 0
-  const start = process.hrtime.bigint()
   await Promise.all(Array.from({ length: 64 }, async () => {
-    while (next < OPS) await op(next++)
+    while (next < total) await op(next++)
   }))
+}
+
+async function measure(name, op) {
+  await run(Math.min(OPS, WARMUP), op)
+  const start = process.hrtime.bigint()
+  await run(OPS, op)
   const secs = Number(process.hrtime.bigint() - start) / 1e9
   console.log(JSON.stringify({ name, ops: OPS, concurrency: 64, secs, ops_per_s: OPS / secs }))
 }

@@ -35,7 +35,7 @@ VENV="$WORK/venv"
 rm -rf "$WORK/wheels" && "$VENV/bin/maturin" build -q --release -m bindings-python/Cargo.toml --out "$WORK/wheels"
 "$VENV/bin/pip" install -q --force-reinstall --no-deps "$WORK"/wheels/enkash-*.whl
 (cd bindings-node && npm ci --no-audit --no-fund --loglevel=error \
-  && npx napi build --platform --release --strip --js native.js --dts native.d.ts \
+  && npx napi build --platform --profile node --strip --js native.js --dts native.d.ts \
   && rm -rf "$WORK/npm" && node scripts/pack.js "$WORK/npm")
 # Installed the way the registry would: the main package and its linux-x64-gnu platform package.
 mkdir -p "$WORK/node" && (cd "$WORK/node" && { [ -f package.json ] || npm init -y >/dev/null; } \

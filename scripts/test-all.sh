@@ -159,12 +159,12 @@ step "python: mypy --strict (examples, tests) and stubtest"
 (cd "$CARGO_TARGET_DIR" && "$VENV/bin/python" -m mypy.stubtest --mypy-config-file /dev/null enkash)
 
 # ---------------------------------------------------------------- Node
-step "node: npm ci, napi build --release, pack the main package and the linux-x64-gnu package"
+step "node: npm ci, napi build --profile node, pack the main package and the linux-x64-gnu package"
 NPM_OUT="$CARGO_TARGET_DIR/npm"
 rm -rf "$NPM_OUT" && mkdir -p "$NPM_OUT"
 (cd bindings-node \
   && npm ci --no-audit --no-fund --loglevel=error \
-  && g217 npx napi build --platform --release --strip --js native.js --dts native.d.ts \
+  && g217 npx napi build --platform --profile node --strip --js native.js --dts native.d.ts \
   && node scripts/pack.js "$NPM_OUT")
 GLIBC_NEEDED=$(objdump -T bindings-node/enkash.linux-x64-gnu.node | grep -o 'GLIBC_[0-9.]*' | sort -Vu | tail -n 1)
 echo "enkash.linux-x64-gnu.node needs at most $GLIBC_NEEDED"
