@@ -260,7 +260,8 @@ impl EnkashClient {
         F: FnOnce(enkash::Client) -> Fut,
         Fut: Future<Output = Result<T, enkash::Error>> + Send + 'static,
     {
-        let fut = make(self.inner.async_client().clone());
+        // Boxed: a task is moved several times before it runs (kilobytes per move unboxed).
+        let fut = Box::pin(make(self.inner.async_client().clone()));
         let handle = self.inner.runtime_handle().spawn(fut);
         let _guard = AbortOnDrop(handle.abort_handle());
         match handle.await {

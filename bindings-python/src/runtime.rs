@@ -154,6 +154,8 @@ where
     T: Send + 'static,
 {
     let rt = runtime()?;
+    // Boxed: the spawned task is moved several times before it runs (see `spawn_async`).
+    let fut = Box::pin(fut);
     let (tx, rx) = std::sync::mpsc::sync_channel(1);
     let task = rt.spawn(async move {
         let _ = tx.send(AssertUnwindSafe(fut).catch_unwind().await);
@@ -204,6 +206,9 @@ where
     let py_future = event_loop.call_method0("create_future")?;
     let future_ref = py_future.clone().unbind();
     let loop_ref = event_loop.clone().unbind();
+    // Boxed: a task is moved several times before it runs, and an unboxed future is as large as
+    // the deepest state of the core call (kilobytes copied per move).
+    let fut = Box::pin(fut);
     let task = rt.spawn(async move {
         let result = AssertUnwindSafe(fut).catch_unwind().await;
         let Some(_entry) = PythonEntry::acquire() else {
