@@ -8,7 +8,6 @@ use std::sync::Arc;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
 
-use crate::config::Config;
 use crate::error::Error;
 
 /// Where trust comes from.
@@ -74,32 +73,34 @@ pub(crate) fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
-/// The rustls configuration for `config`: its roots plus `extra_root_ca_pem`, if given.
-pub(crate) fn tls_config(config: &Config) -> Result<rustls::ClientConfig, Error> {
+/// The rustls configuration for a client's `roots` plus its `extra_root_ca_pem`, if given.
+pub(crate) fn tls_config(
+    roots: TlsRoots,
+    extra_root_ca_pem: Option<&[u8]>,
+) -> Result<rustls::ClientConfig, Error> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let extra = match &config.extra_root_ca_pem {
+    let extra = match extra_root_ca_pem {
         Some(pem) => parse_pem_certs(pem)?,
         None => Vec::new(),
     };
-    let verifier: Arc<dyn rustls::client::danger::ServerCertVerifier> =
-        match effective(config.tls_roots) {
-            TlsRoots::Platform => platform_verifier(extra, provider.clone())?,
-            TlsRoots::Bundled => {
-                let mut roots = rustls::RootCertStore::empty();
-                roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-                for cert in extra {
-                    roots.add(cert).map_err(|_| {
-                        Error::invalid("extra_root_ca_pem", "is not a usable CA certificate")
-                    })?;
-                }
-                rustls::client::WebPkiServerVerifier::builder_with_provider(
-                    Arc::new(roots),
-                    provider.clone(),
-                )
-                .build()
-                .map_err(|e| Error::config("cannot set up TLS verification").with_source(e))?
+    let verifier: Arc<dyn rustls::client::danger::ServerCertVerifier> = match effective(roots) {
+        TlsRoots::Platform => platform_verifier(extra, provider.clone())?,
+        TlsRoots::Bundled => {
+            let mut store = rustls::RootCertStore::empty();
+            store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+            for cert in extra {
+                store.add(cert).map_err(|_| {
+                    Error::invalid("extra_root_ca_pem", "is not a usable CA certificate")
+                })?;
             }
-        };
+            rustls::client::WebPkiServerVerifier::builder_with_provider(
+                Arc::new(store),
+                provider.clone(),
+            )
+            .build()
+            .map_err(|e| Error::config("cannot set up TLS verification").with_source(e))?
+        }
+    };
     let tls = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::config("cannot set up TLS").with_source(e))?

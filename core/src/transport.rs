@@ -115,7 +115,10 @@ fn reqwest_client(config: &Config, loopback: bool) -> Result<reqwest::Client, Er
         builder = builder.no_proxy();
     }
     // The same trust as the direct stack: platform or bundled roots, plus `extra_root_ca_pem`.
-    builder = builder.tls_backend_preconfigured(tls_config(config)?);
+    builder = builder.tls_backend_preconfigured(tls_config(
+        config.tls_roots,
+        config.extra_root_ca_pem.as_deref(),
+    )?);
     builder
         .build()
         .map_err(|e| Error::config("cannot build the HTTP client").with_source(e))
@@ -149,7 +152,7 @@ impl Transport {
         let backend = if let Some(proxied) = proxied {
             proxied
         } else {
-            let tls = tls_config(&config)?;
+            let tls = tls_config(config.tls_roots, config.extra_root_ca_pem.as_deref())?;
             let mut http = HttpConnector::new();
             http.enforce_http(false);
             http.set_nodelay(true);
