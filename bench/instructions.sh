@@ -24,10 +24,11 @@ count() {  # count LANG CMD... ; the command takes the number of round trips as 
       || { tail -n 20 "$out.log" >&2; return 1; }; }
   run 1 "$one" "$@"
   run $((1 + K)) "$many" "$@"
-  local a b
+  local a b per
   a=$(total "$one"); b=$(total "$many")
-  echo "{\"name\":\"instructions_$lang\",\"per_round_trip\":$(( (b - a) / K )),\"k\":$K}"
-  python3 bench/callgrind_diff.py "$one" "$many" "$K" "$lang" > "$OUT/instructions-$lang.txt"
+  per=$(( (b - a) / K ))
+  echo "{\"name\":\"instructions_$lang\",\"per_round_trip\":$per,\"k\":$K}"
+  python3 bench/callgrind_diff.py "$one" "$many" "$K" "$lang" "$per" > "$OUT/instructions-$lang.txt"
 }
 
 # Set here, not through `env` (valgrind does not follow the exec into the measured program).
