@@ -98,7 +98,7 @@ impl ProcessClient {
             std::mem::forget(stale);
         }
         let rt = runtime()?;
-        let _enter = rt.enter();
+        let _enter = rt.handle().enter();
         let c = enkash::Client::new(self.config.clone())
             .map_err(|e| Python::attach(|py| to_py_err(py, e)))?;
         *slot = Some((pid, c.clone()));

@@ -2,6 +2,7 @@
 //! every rule lives in the `enkash` core crate.
 
 mod client;
+mod completions;
 mod convert;
 mod errors;
 mod models;
@@ -17,6 +18,7 @@ fn enkash_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<client::Client>()?;
     m.add_class::<client::AsyncClient>()?;
+    m.add_class::<completions::Completions>()?;
     m.add_class::<models::Refund>()?;
     m.add_class::<models::Transaction>()?;
     m.add_class::<models::Order>()?;

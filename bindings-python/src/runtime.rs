@@ -8,14 +8,55 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::FutureExt;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyCFunction;
-use tokio::runtime::Runtime;
+use tokio::runtime::Handle;
+use tokio::sync::oneshot;
 
+use crate::completions::Completions;
 use crate::errors::{internal_error, to_py_err};
 
-static RUNTIME: Mutex<Option<(u32, Arc<Runtime>)>> = Mutex::new(None);
+static RUNTIME: Mutex<Option<(u32, Arc<PyRuntime>)>> = Mutex::new(None);
+
+/// A current-thread tokio runtime driven by one thread of its own ("enkash-py"): every call's
+/// task, its sockets and timers live on that thread, so a call costs one hand-off there and one
+/// back, never a steal between workers competing with the interpreter for the cores.
+pub struct PyRuntime {
+    handle: Handle,
+    stop: Mutex<Option<oneshot::Sender<()>>>,
+}
+
+impl PyRuntime {
+    fn start() -> std::io::Result<PyRuntime> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let handle = rt.handle().clone();
+        let (stop, stopped) = oneshot::channel::<()>();
+        std::thread::Builder::new()
+            .name("enkash-py".to_owned())
+            .spawn(move || {
+                let _ = rt.block_on(stopped);
+                rt.shutdown_background();
+            })?;
+        Ok(PyRuntime {
+            handle,
+            stop: Mutex::new(Some(stop)),
+        })
+    }
+
+    pub fn handle(&self) -> &Handle {
+        &self.handle
+    }
+
+    fn stop(&self) {
+        if let Some(stop) = self.stop.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            let _ = stop.send(());
+        }
+    }
+}
 
 /// Set by the `atexit` hook: from then on no runtime thread may touch the interpreter.
 static SHUTTING_DOWN: AtomicBool = AtomicBool::new(false);
@@ -108,7 +149,7 @@ pub fn _shutdown(py: Python<'_>) {
     let taken = RUNTIME.lock().unwrap_or_else(|p| p.into_inner()).take();
     if let Some((owner, rt)) = taken {
         match Arc::try_unwrap(rt) {
-            Ok(rt) if owner == std::process::id() => rt.shutdown_background(),
+            Ok(rt) if owner == std::process::id() => rt.stop(),
             // Still referenced by a call in flight, or inherited through fork: leave it be.
             Ok(rt) => std::mem::forget(rt),
             Err(shared) => std::mem::forget(shared),
@@ -117,7 +158,7 @@ pub fn _shutdown(py: Python<'_>) {
 }
 
 /// This process's runtime (a new one after `fork()`; the parent's is leaked, never dropped).
-pub fn runtime() -> PyResult<Arc<Runtime>> {
+pub fn runtime() -> PyResult<Arc<PyRuntime>> {
     if SHUTTING_DOWN.load(Ordering::SeqCst) {
         return Err(pyo3::exceptions::PyRuntimeError::new_err(
             "enkash: the interpreter is shutting down",
@@ -134,11 +175,7 @@ pub fn runtime() -> PyResult<Arc<Runtime>> {
         // Its worker threads do not exist in this child: dropping it would wait for them.
         std::mem::forget(stale);
     }
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("enkash-py")
-        .enable_all()
-        .build()
+    let rt = PyRuntime::start()
         .map_err(|e| internal_error(&format!("cannot start the runtime: {e}")))?;
     let rt = Arc::new(rt);
     *slot = Some((pid, rt.clone()));
@@ -157,7 +194,7 @@ where
     // Boxed: the spawned task is moved several times before it runs (see `spawn_async`).
     let fut = Box::pin(fut);
     let (tx, rx) = std::sync::mpsc::sync_channel(1);
-    let task = rt.spawn(async move {
+    let task = rt.handle().spawn(async move {
         let _ = tx.send(AssertUnwindSafe(fut).catch_unwind().await);
     });
     let waited = py.detach(move || loop {
@@ -193,7 +230,8 @@ fn aio(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
         .bind(py))
 }
 
-/// Starts `fut` on the runtime and returns an `asyncio.Future` of the running loop for it.
+/// Starts `fut` on the runtime and returns an `asyncio.Future` of the running loop for it,
+/// completed on the loop's thread through the loop's completion queue (see `completions`).
 /// Cancelling that future (e.g. cancelling the awaiting task) aborts the Rust work.
 pub fn spawn_async<'py, T, F, C>(py: Python<'py>, fut: F, convert: C) -> PyResult<Bound<'py, PyAny>>
 where
@@ -202,43 +240,34 @@ where
     C: FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>> + Send + 'static,
 {
     let rt = runtime()?;
-    let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
-    let py_future = event_loop.call_method0("create_future")?;
+    let (py_future, queue): (Bound<'py, PyAny>, Bound<'py, Completions>) =
+        aio(py)?.call_method0(intern!(py, "start"))?.extract()?;
+    let sender = queue.get().sender();
     let future_ref = py_future.clone().unbind();
-    let loop_ref = event_loop.clone().unbind();
     // Boxed: a task is moved several times before it runs, and an unboxed future is as large as
     // the deepest state of the core call (kilobytes copied per move).
     let fut = Box::pin(fut);
-    let task = rt.spawn(async move {
+    let task = rt.handle().spawn(async move {
         let result = AssertUnwindSafe(fut).catch_unwind().await;
-        let Some(_entry) = PythonEntry::acquire() else {
-            return; // the interpreter is exiting: nobody is waiting for this result
-        };
-        // `try_attach`: never enter an interpreter that is finalizing.
-        let _ = Python::try_attach(|py| {
-            let (setter, value) = match result {
-                Ok(Ok(v)) => match convert(py, v) {
-                    Ok(obj) => ("set_result", obj),
-                    Err(e) => ("set_exception", e.into_value(py).into_any()),
-                },
-                Ok(Err(e)) => ("set_exception", to_py_err(py, e).into_value(py).into_any()),
-                Err(_) => (
-                    "set_exception",
-                    internal_error("a panic inside the enkash core was caught")
-                        .into_value(py)
-                        .into_any(),
-                ),
+        sender.send(Box::new(move |py| {
+            let future = future_ref.bind(py);
+            let done = future
+                .call_method0(intern!(py, "done"))
+                .and_then(|d| d.is_truthy())
+                .unwrap_or(true);
+            if done {
+                return; // cancelled meanwhile: nobody is waiting for this result
+            }
+            let outcome = match result {
+                Ok(Ok(v)) => convert(py, v),
+                Ok(Err(e)) => Err(to_py_err(py, e)),
+                Err(_) => Err(internal_error("a panic inside the enkash core was caught")),
             };
-            let deliver = || -> PyResult<()> {
-                let helper = aio(py)?.getattr(setter)?;
-                loop_ref
-                    .bind(py)
-                    .call_method1("call_soon_threadsafe", (helper, future_ref.bind(py), value))?;
-                Ok(())
+            let _ = match outcome {
+                Ok(value) => future.call_method1(intern!(py, "set_result"), (value,)),
+                Err(e) => future.call_method1(intern!(py, "set_exception"), (e.into_value(py),)),
             };
-            // The loop may be closed already; nobody is waiting then.
-            let _ = deliver();
-        });
+        }));
     });
     let abort = task.abort_handle();
     let on_done = PyCFunction::new_closure(py, None, None, move |args, _kwargs| {
@@ -251,7 +280,7 @@ where
             abort.abort();
         }
     })?;
-    py_future.call_method1("add_done_callback", (on_done,))?;
+    py_future.call_method1(intern!(py, "add_done_callback"), (on_done,))?;
     Ok(py_future)
 }
 

@@ -75,3 +75,67 @@ def test_calling_outside_a_running_loop_is_a_clear_error(mock: Mock) -> None:
     client = make_async_client(mock)
     with pytest.raises(RuntimeError):
         client.get_transaction("EK1")
+
+
+def test_each_loop_gets_its_own_completion_queue_released_with_the_loop(mock: Mock) -> None:
+    import gc
+
+    from enkash import _aio
+
+    mock.transactions(("EKLOOP", "10"))
+    client = make_async_client(mock)
+
+    async def one() -> str:
+        return (await client.get_transaction("EKLOOP")).transaction_id
+
+    gc.collect()
+    before = len(_aio._completions)
+    for _ in range(3):  # asyncio.run makes (and closes) a new loop each time
+        assert asyncio.run(one()) == "EKLOOP"
+    gc.collect()
+    assert len(_aio._completions) == before
+
+
+def test_a_loop_without_add_reader_is_woken_with_call_soon_threadsafe(mock: Mock) -> None:
+    mock.transactions(("EKNOFD", "10"))
+
+    class NoReaderLoop(asyncio.SelectorEventLoop):
+        readers_refused = 0
+
+        def add_reader(self, *args: object) -> None:
+            NoReaderLoop.readers_refused += 1
+            raise NotImplementedError
+
+    async def main() -> list[str]:
+        client = make_async_client(mock)
+        txns = await asyncio.gather(*(client.get_transaction("EKNOFD") for _ in range(16)))
+        return [t.transaction_id for t in txns]
+
+    loop = NoReaderLoop()
+    try:
+        assert loop.run_until_complete(asyncio.wait_for(main(), 20)) == ["EKNOFD"] * 16
+    finally:
+        loop.close()
+    assert NoReaderLoop.readers_refused == 1
+
+
+def test_loops_on_two_threads_complete_their_own_calls(mock: Mock) -> None:
+    import threading
+
+    mock.seed({"transactions": [{"id": f"EKT{i}", "amount": "10"} for i in range(2)]})
+    client = make_async_client(mock)
+    seen: dict[int, list[str]] = {}
+
+    def on_thread(i: int) -> None:
+        async def main() -> list[str]:
+            txns = await asyncio.gather(*(client.get_transaction(f"EKT{i}") for _ in range(32)))
+            return [t.transaction_id for t in txns]
+
+        seen[i] = asyncio.run(main())
+
+    threads = [threading.Thread(target=on_thread, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert seen == {0: ["EKT0"] * 32, 1: ["EKT1"] * 32}

@@ -3,19 +3,39 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, TypeVar
+import weakref
+from typing import Any, Tuple, TypeVar
 
 T = TypeVar("T")
 
+# One completion queue per event loop, held as long as the loop lives.
+_completions: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any]" = weakref.WeakKeyDictionary()
+_get_running_loop = asyncio.get_running_loop
 
-def set_result(future: "asyncio.Future[Any]", value: Any) -> None:
-    if not future.done():
-        future.set_result(value)
+
+def start() -> "Tuple[asyncio.Future[Any], Any]":
+    """A new future on the running loop and that loop's completion queue (see completions.rs)."""
+    loop = _get_running_loop()
+    queue = _completions.get(loop)
+    if queue is None:
+        queue = _register(loop)
+    return loop.create_future(), queue
 
 
-def set_exception(future: "asyncio.Future[Any]", exc: BaseException) -> None:
-    if not future.done():
-        future.set_exception(exc)
+def _register(loop: asyncio.AbstractEventLoop) -> Any:
+    from enkash._native import _Completions
+
+    queue = _Completions()
+    fd = queue.fileno()
+    try:
+        if fd is None:
+            raise NotImplementedError
+        # The runtime wakes the loop by writing to this socket; the loop then drains the queue.
+        loop.add_reader(fd, queue.drain)
+    except NotImplementedError:  # e.g. the Windows proactor loop
+        queue.wake_with_call_soon_threadsafe(loop)
+    _completions[loop] = queue
+    return queue
 
 
 async def ready(value: T) -> T:
