@@ -21,6 +21,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 pub use model::*;
+pub use server::set_idle_timeout;
 pub use state::{DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY};
 
 /// A running simulator. Dropping it stops the server.

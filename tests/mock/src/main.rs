@@ -1,4 +1,4 @@
-//! `enkash-mock --listen 127.0.0.1:0 [--seed FILE] [--personality K=V,...] [--exit-on-stdin-eof]`:
+//! `enkash-mock --listen 127.0.0.1:0 [--seed FILE] [--personality K=V,...] [--idle-timeout-ms N] [--exit-on-stdin-eof]`:
 //! runs the simulator and prints its base URL. `--personality` sets how it answers where
 //! EnKash's documents are silent, e.g. `enquiry_mode=missing_json,duplicate_mode=reject_409`
 //! (applied after the seed's own settings). With `--exit-on-stdin-eof` it also stops when its standard input closes,
@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 
 fn usage() -> ! {
     eprintln!(
-        "usage: enkash-mock [--listen ADDR] [--seed FILE.json] [--personality K=V,...] [--exit-on-stdin-eof]"
+        "usage: enkash-mock [--listen ADDR] [--seed FILE.json] [--personality K=V,...] [--idle-timeout-ms N] [--exit-on-stdin-eof]"
     );
     std::process::exit(2)
 }
@@ -47,6 +47,13 @@ fn main() {
                         std::process::exit(2)
                     }),
                 );
+            }
+            "--idle-timeout-ms" => {
+                let ms: u64 = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or_else(|| usage());
+                enkash_mock::set_idle_timeout(std::time::Duration::from_millis(ms));
             }
             "--exit-on-stdin-eof" => exit_on_stdin_eof = true,
             "-h" | "--help" => usage(),

@@ -138,9 +138,15 @@ pub(crate) async fn serve(listener: TcpListener, app: Router, mut shutdown: ones
                 let app = app.clone();
                 async move { app.oneshot(req.map(Body::new)).await }
             });
-            let conn = hyper::server::conn::http1::Builder::new()
-                .keep_alive(true)
-                .serve_connection(TokioIo::new(stream), svc);
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder.keep_alive(true);
+            if let Some(idle) = IDLE_TIMEOUT.get() {
+                // Closes a kept-alive connection that sends no new request within `idle`.
+                builder
+                    .timer(hyper_util::rt::TokioTimer::new())
+                    .header_read_timeout(*idle);
+            }
+            let conn = builder.serve_connection(TokioIo::new(stream), svc);
             tokio::select! {
                 _ = conn => {}
                 _ = kill.notified() => {
@@ -152,6 +158,15 @@ pub(crate) async fn serve(listener: TcpListener, app: Router, mut shutdown: ones
             drop(killer);
         });
     }
+}
+
+/// How long a kept-alive connection may sit idle before the server closes it (`--idle-timeout-ms`;
+/// unset: hyper's default), as real servers do after their keep-alive timeout.
+static IDLE_TIMEOUT: std::sync::OnceLock<Duration> = std::sync::OnceLock::new();
+
+/// Sets the idle keep-alive timeout for every connection accepted from now on (once per process).
+pub fn set_idle_timeout(idle: Duration) {
+    let _ = IDLE_TIMEOUT.set(idle);
 }
 
 /// Binds `addr` and serves in the current runtime.
