@@ -1,4 +1,5 @@
-//! Delivering finished calls to an asyncio loop in batches, without the GIL on the runtime's side.
+//! How `enkash.AsyncClient` waits: calls run on the asyncio runtime's thread, and finished calls
+//! are delivered to their event loop in batches, without the GIL on the runtime's side.
 //!
 //! One `Completions` per event loop (made and registered by `enkash._aio.completions`). A finished
 //! call is pushed onto its queue by the runtime thread; the first push after a drain wakes the
@@ -8,13 +9,19 @@
 //! Loops without `add_reader` (e.g. Windows' proactor loop) are woken with one
 //! `call_soon_threadsafe` per batch instead.
 
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use futures_util::FutureExt;
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::PyWeakrefReference;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyCFunction, PyWeakrefReference};
 
-use crate::runtime::PythonEntry;
+use crate::errors::{internal_error, to_py_err};
+use crate::runtime::{runtime, PythonEntry};
 
 /// Finishes one call on the loop's thread (sets its future's result or exception).
 pub type Completion = Box<dyn FnOnce(Python<'_>) + Send>;
@@ -158,4 +165,66 @@ impl Completions {
             done(py);
         }
     }
+}
+
+static AIO: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+
+fn aio(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
+    Ok(AIO
+        .get_or_try_init(py, || py.import("enkash._aio").map(Bound::unbind))?
+        .bind(py))
+}
+
+/// Starts `fut` on the runtime and returns an `asyncio.Future` of the running loop for it,
+/// completed on the loop's thread through the loop's completion queue (see `completions`).
+/// Cancelling that future (e.g. cancelling the awaiting task) aborts the Rust work.
+pub fn spawn_async<'py, T, F, C>(py: Python<'py>, fut: F, convert: C) -> PyResult<Bound<'py, PyAny>>
+where
+    F: Future<Output = Result<T, enkash::Error>> + Send + 'static,
+    T: Send + 'static,
+    C: FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>> + Send + 'static,
+{
+    let rt = runtime()?;
+    let (py_future, queue): (Bound<'py, PyAny>, Bound<'py, Completions>) =
+        aio(py)?.call_method0(intern!(py, "start"))?.extract()?;
+    let sender = queue.get().sender();
+    let future_ref = py_future.clone().unbind();
+    // Boxed: a task is moved several times before it runs, and an unboxed future is as large as
+    // the deepest state of the core call (kilobytes copied per move).
+    let fut = Box::pin(fut);
+    let task = rt.handle().spawn(async move {
+        let result = AssertUnwindSafe(fut).catch_unwind().await;
+        sender.send(Box::new(move |py| {
+            let future = future_ref.bind(py);
+            let done = future
+                .call_method0(intern!(py, "done"))
+                .and_then(|d| d.is_truthy())
+                .unwrap_or(true);
+            if done {
+                return; // cancelled meanwhile: nobody is waiting for this result
+            }
+            let outcome = match result {
+                Ok(Ok(v)) => convert(py, v),
+                Ok(Err(e)) => Err(to_py_err(py, e)),
+                Err(_) => Err(internal_error("a panic inside the enkash core was caught")),
+            };
+            let _ = match outcome {
+                Ok(value) => future.call_method1(intern!(py, "set_result"), (value,)),
+                Err(e) => future.call_method1(intern!(py, "set_exception"), (e.into_value(py),)),
+            };
+        }));
+    });
+    let abort = task.abort_handle();
+    let on_done = PyCFunction::new_closure(py, None, None, move |args, _kwargs| {
+        let cancelled = args
+            .get_item(0)
+            .and_then(|f| f.call_method0("cancelled"))
+            .and_then(|c| c.is_truthy())
+            .unwrap_or(false);
+        if cancelled {
+            abort.abort();
+        }
+    })?;
+    py_future.call_method1(intern!(py, "add_done_callback"), (on_done,))?;
+    Ok(py_future)
 }

@@ -11,10 +11,12 @@ use enkash::{Config, RefundOptions, RefundQuery};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple, PyType};
 
+use crate::asyncio::spawn_async;
+use crate::blocking::block_on;
 use crate::convert;
 use crate::errors::to_py_err;
 use crate::models::{IssuedToken, Order, Refund, TokenInfo, Transaction};
-use crate::runtime::{block_on, runtime, spawn_async};
+use crate::runtime::runtime;
 use crate::token_provider::PyTokenProvider;
 
 /// The User-Agent word for this binding (the user's `user_agent_suffix` follows it).
@@ -29,7 +31,7 @@ fn build_config(
     options: Option<&Bound<'_, PyDict>>,
     from_env: bool,
 ) -> PyResult<(Config, Option<PyTokenProvider>)> {
-    crate::runtime::forward_logs(py);
+    crate::logs::forward_logs(py);
     let options = options.map(|d| d.copy()).transpose()?;
     let provider = match &options {
         Some(d) => match d.get_item("token_provider")? {

@@ -1,10 +1,12 @@
 //! `enkash._native`: the Python extension. Glue only — type conversion and error mapping;
 //! every rule lives in the `enkash` core crate.
 
+mod asyncio;
+mod blocking;
 mod client;
-mod completions;
 mod convert;
 mod errors;
+mod logs;
 mod models;
 mod runtime;
 mod token_provider;
@@ -18,7 +20,7 @@ fn enkash_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<client::Client>()?;
     m.add_class::<client::AsyncClient>()?;
-    m.add_class::<completions::Completions>()?;
+    m.add_class::<asyncio::Completions>()?;
     m.add_class::<models::Refund>()?;
     m.add_class::<models::Transaction>()?;
     m.add_class::<models::Order>()?;

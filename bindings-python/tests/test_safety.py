@@ -62,3 +62,22 @@ def test_payment_token_is_hidden_in_repr() -> None:
     assert str(n.amount) == "1.50"  # the core's one money text: two decimals
     with pytest.raises(enkash.DecodeError):
         enkash.parse_payment_notification(b"\xff\xfe")
+
+
+def test_the_enkash_logger_level_decides_what_the_core_emits(mock: Mock) -> None:
+    mock.transactions(("EKLVL", "100"))
+    logger = logging.getLogger("enkash")
+    buf = io.StringIO()
+    handler = logging.StreamHandler(buf)
+    handler.setLevel(logging.DEBUG)
+    logger.addHandler(handler)
+    try:
+        logger.setLevel(logging.WARNING)
+        make_client(mock).refund("EKLVL", "1", request_id="LVL-1")
+        assert "sending refund" not in buf.getvalue()
+        logger.setLevel(logging.DEBUG)  # read when the next client is made
+        make_client(mock).refund("EKLVL", "1", request_id="LVL-2")
+        assert "sending refund" in buf.getvalue()
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(logging.NOTSET)
