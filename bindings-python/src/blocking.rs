@@ -55,3 +55,16 @@ where
         }
     }
 }
+
+/// Panics inside the runtime, to prove a panic surfaces as `enkash.InternalError`.
+#[pyfunction]
+#[pyo3(name = "_trigger_internal_panic")]
+pub fn _trigger_internal_panic(py: Python<'_>) -> PyResult<()> {
+    block_on(py, async {
+        #[allow(clippy::panic)]
+        if std::process::id() > 0 {
+            panic!("deliberate panic for the FFI-safety test");
+        }
+        Ok::<(), enkash::Error>(())
+    })
+}

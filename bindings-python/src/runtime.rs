@@ -141,16 +141,3 @@ fn per_process<T>(
     *slot = Some((pid, rt.clone()));
     Ok(rt)
 }
-
-/// Panics inside the runtime, to prove a panic surfaces as `enkash.InternalError`.
-#[pyfunction]
-#[pyo3(name = "_trigger_internal_panic")]
-pub fn _trigger_internal_panic(py: Python<'_>) -> PyResult<()> {
-    crate::blocking::block_on(py, async {
-        #[allow(clippy::panic)]
-        if std::process::id() > 0 {
-            panic!("deliberate panic for the FFI-safety test");
-        }
-        Ok::<(), enkash::Error>(())
-    })
-}
