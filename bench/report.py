@@ -121,7 +121,7 @@ for sdk, bare, label in [("import_python_enkash", "import_python_bare", "`import
                          ("require_node_enkash", "require_node_bare", "`require('enkash')` over a bare node (ms; target ≤ 10)")]:
     lines.append(f"| {label} | {med(sdk, 'ms') - med(bare, 'ms'):.1f} |")
 for name, label in [("size_wheel", "abi3 wheel (MB; target ≤ 3)"), ("size_node", "`.node` addon, stripped (MB; target ≤ 4)"),
-                    ("size_uniffi", "uniffi `libenkash_uniffi.so`, stripped copy (MB)")]:
+                    ("size_uniffi", "uniffi `libenkash_uniffi.so`, stripped copy (MB; target ≤ 3)")]:
     lines.append(f"| {label} | {med(name, 'mb'):.2f} |")
 for name, label in [("instructions_rust", "Rust"), ("instructions_python_sync", "Python Client"),
                     ("instructions_python_async", "Python AsyncClient"), ("instructions_node", "Node")]:

@@ -28,7 +28,10 @@ command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteract
 
 say "release builds: simulator, Rust bench, uniffi library, wheel, .node"
 cargo build --release -p enkash-mock -p enkash --bin enkash-mock --example bench
-cargo build --profile mobile -p enkash-uniffi --lib
+# The mobile library with Rust's default linker (rust-lld: identical-code folding, see
+# bindings-kotlin/build.rs), as the NDK links it for Android; a glibc-2.17 linker is not for it.
+env -u CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER -u CC_x86_64_unknown_linux_gnu -u AR_x86_64_unknown_linux_gnu \
+  cargo build --profile mobile -p enkash-uniffi --lib
 VENV="$WORK/venv"
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
 "$VENV/bin/pip" install -q --disable-pip-version-check "maturin>=1.9,<2" requests httpx aiohttp pyreqwest primp matplotlib

@@ -187,7 +187,7 @@ mkdir -p "$FRESH" && cp -r bindings-node/test bindings-node/examples "$FRESH/"
 # ---------------------------------------------------------------- Kotlin and Swift (uniffi)
 step "uniffi: release library, then Kotlin + Swift sources (uniffi-bindgen, library mode)"
 # The `mobile` profile (size-tuned, no proxy stack): the suites test the library apps ship.
-g217 cargo build --profile mobile -p enkash-uniffi --lib
+cargo build --profile mobile -p enkash-uniffi --lib
 UNIFFI_LIB_DIR="$CARGO_TARGET_DIR/$CARGO_BUILD_TARGET/mobile"
 GEN="$CARGO_TARGET_DIR/uniffi-generated"
 rm -rf "$GEN"

@@ -13,6 +13,7 @@ mod android;
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -252,20 +253,30 @@ pub struct EnkashClient {
 }
 
 impl EnkashClient {
-    /// Runs `make(client)` on the client's runtime and awaits it from any executor; a panic
-    /// becomes `EnkashError::Internal`; dropping the awaiting future aborts the work.
+    /// Runs `make(client)` on the client's runtime and awaits it from any executor (the foreign
+    /// one: a JoinHandle and a oneshot wake whichever executor polls them); a panic becomes
+    /// `EnkashError::Internal`; dropping the awaiting future aborts the work.
     async fn spawn<T, F, Fut>(&self, make: F) -> Result<T, EnkashError>
     where
         T: Send + 'static,
         F: FnOnce(enkash::Client) -> Fut,
         Fut: Future<Output = Result<T, enkash::Error>> + Send + 'static,
     {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let call = make(self.inner.async_client().clone());
+        // One task type for every method (the answer goes through the oneshot): tokio's task
+        // machinery is instantiated once, not once per method, in a library built for size.
         // Boxed: a task is moved several times before it runs (kilobytes per move unboxed).
-        let fut = Box::pin(make(self.inner.async_client().clone()));
-        let handle = self.inner.runtime_handle().spawn(fut);
+        let task: Pin<Box<dyn Future<Output = ()> + Send>> = Box::pin(async move {
+            let _ = answer.send(call.await);
+        });
+        let handle = self.inner.runtime_handle().spawn(task);
         let _guard = AbortOnDrop(handle.abort_handle());
         match handle.await {
-            Ok(r) => r.map_err(EnkashError::from),
+            Ok(()) => match answered.await {
+                Ok(r) => r.map_err(EnkashError::from),
+                Err(_) => Err(EnkashError::internal("the call ended without an answer")),
+            },
             Err(e) if e.is_panic() => Err(EnkashError::internal(
                 "a panic inside the enkash core was caught",
             )),
@@ -308,7 +319,7 @@ impl Drop for AbortOnDrop {
     }
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl EnkashClient {
     /// A client for `config`.
     #[uniffi::constructor]
