@@ -96,37 +96,42 @@ fn main() {
     let secs: f64 = args.next().and_then(|v| v.parse().ok()).unwrap_or(3.0);
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     let want = |group: &str| only.is_empty() || only == group;
-    // Two workers, like the two threads wrk gets (`wrk -t2`) on this 2-core machine.
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
-        let c = client(&base);
-        c.check_token().await.expect("token");
-        if want("get") {
-            let only_conc: Option<usize> = std::env::var("BENCH_CONC")
-                .ok()
-                .and_then(|v| v.parse().ok());
-            for conc in [1, 16, 64]
-                .into_iter()
-                .filter(|c| only_conc.is_none_or(|o| o == *c))
-            {
+    if want("get") {
+        let only_conc: Option<usize> = std::env::var("BENCH_CONC")
+            .ok()
+            .and_then(|v| v.parse().ok());
+        for conc in [1, 16, 64]
+            .into_iter()
+            .filter(|c| only_conc.is_none_or(|o| o == *c))
+        {
+            // As many threads as wrk gets at this concurrency (bench/run.sh: `-t1` at c=1,
+            // `-t2` above), each with a client of its own runtime.
+            runtime(if conc < 2 { 1 } else { 2 }).block_on(async {
+                let c = client(&base);
+                c.check_token().await.expect("token");
                 let span = Span::Time(Duration::from_secs_f64(secs));
                 run(&format!("rust_get_c{conc}"), &c, conc, span, false).await;
-            }
+            });
         }
-        if want("refund") {
-            for conc in [1, 16, 64] {
+    }
+    if want("refund") {
+        for conc in [1, 16, 64] {
+            runtime(if conc < 2 { 1 } else { 2 }).block_on(async {
+                let c = client(&base);
+                c.check_token().await.expect("token");
                 let name = format!("rust_refund_status_c{conc}");
                 run(&name, &c, conc, Span::Ops(ops / 2), true).await;
-            }
+            });
         }
-        if want("token") {
-            token_requests(&base).await;
-        }
-        if only == "roundtrips" {
+    }
+    if want("token") {
+        runtime(2).block_on(token_requests(&base));
+    }
+    if only == "roundtrips" {
+        // Two workers (the instruction counts' series was taken this way).
+        runtime(2).block_on(async {
+            let c = client(&base);
+            c.check_token().await.expect("token");
             for i in 0..ops {
                 let t = format!("EKBENCH{:03}", i % 64);
                 let amount = Amount::from_paise(1).expect("amount");
@@ -135,8 +140,8 @@ fn main() {
                     .expect("refund");
                 c.get_transaction(&t).await.expect("status");
             }
-        }
-    });
+        });
+    }
 }
 
 /// 256 concurrent callers on a fresh client: how many token requests reach the gateway?
@@ -166,4 +171,16 @@ async fn token_requests(base: &str) {
         "{{\"name\":\"token_requests_256_callers\",\"value\":{}}}",
         journal().await - before
     );
+}
+
+/// A runtime with `threads` threads: the current-thread scheduler for one, else a multi-thread one.
+fn runtime(threads: usize) -> tokio::runtime::Runtime {
+    let mut builder = if threads < 2 {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        let mut b = tokio::runtime::Builder::new_multi_thread();
+        b.worker_threads(threads);
+        b
+    };
+    builder.enable_all().build().expect("runtime")
 }
