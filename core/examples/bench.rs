@@ -156,8 +156,10 @@ async fn token_requests(base: &str) {
         let v: serde_json::Value = serde_json::from_str(&text).expect("journal json");
         v["counts"]["token"].as_u64().unwrap_or(0)
     };
-    let before = journal().await;
+    // Made first: the SDK client installs the process's rustls crypto provider, which the
+    // reqwest client reading the journal needs too.
     let fresh = client(base);
+    let before = journal().await;
     let calls: Vec<_> = (0..256)
         .map(|i| {
             let f = fresh.clone();
