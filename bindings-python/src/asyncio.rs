@@ -1,7 +1,7 @@
 //! How `enkash.AsyncClient` waits: calls run on the asyncio runtime's thread, and finished calls
 //! are delivered to their event loop in batches, without the GIL on the runtime's side.
 //!
-//! One `Completions` per event loop (made and registered by `enkash._aio.completions`). A finished
+//! One `Completions` per event loop (made and registered by `enkash._aio.start`). A finished
 //! call is pushed onto its queue by the runtime thread; the first push after a drain wakes the
 //! loop by writing one byte to a socket the loop watches with `add_reader` — no GIL, so the
 //! runtime thread never waits for the interpreter and never enters it. The loop's thread then
@@ -35,8 +35,10 @@ struct Shared {
         std::os::unix::net::UnixStream,
         std::os::unix::net::UnixStream,
     )>,
-    /// Set when the loop cannot watch the socket: wake it with `call_soon_threadsafe`.
-    fallback: Mutex<Option<(Py<PyWeakrefReference>, Py<PyAny>)>>,
+    /// Set when the loop cannot watch the socket: wake it with `call_soon_threadsafe`. The loop
+    /// and this queue's Python object are held weakly (a strong reference to either from here
+    /// would be a cycle the garbage collector cannot see).
+    fallback: Mutex<Option<(Py<PyWeakrefReference>, Py<PyWeakrefReference>)>>,
 }
 
 /// The handle a spawned call keeps to complete its future.
@@ -78,14 +80,14 @@ impl CompletionSender {
         };
         let _ = Python::try_attach(|py| -> PyResult<()> {
             let guard = self.0.fallback.lock().unwrap_or_else(|p| p.into_inner());
-            let Some((event_loop, drain)) = guard.as_ref() else {
+            let Some((event_loop, queue)) = guard.as_ref() else {
                 return Ok(());
             };
-            let event_loop = event_loop.bind(py).upgrade();
-            let drain = drain.clone_ref(py);
+            let (event_loop, queue) = (event_loop.bind(py).upgrade(), queue.bind(py).upgrade());
             drop(guard);
-            if let Some(event_loop) = event_loop {
+            if let (Some(event_loop), Some(queue)) = (event_loop, queue) {
                 // The loop may be closed already; nobody is waiting then.
+                let drain = queue.getattr("drain")?;
                 let _ = event_loop.call_method1("call_soon_threadsafe", (drain,));
             }
             Ok(())
@@ -94,7 +96,7 @@ impl CompletionSender {
 }
 
 /// A loop's completion queue (one per event loop; see the module docs).
-#[pyclass(frozen, name = "_Completions", module = "enkash._native")]
+#[pyclass(frozen, weakref, name = "_Completions", module = "enkash._native")]
 pub struct Completions(Arc<Shared>);
 
 impl Completions {
@@ -139,13 +141,13 @@ impl Completions {
         slf: &Bound<'_, Self>,
         event_loop: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        let weak = PyWeakrefReference::new(event_loop)?.unbind();
-        let drain = slf.getattr("drain")?.unbind();
+        let weak_loop = PyWeakrefReference::new(event_loop)?.unbind();
+        let weak_self = PyWeakrefReference::new(slf)?.unbind();
         *slf.get()
             .0
             .fallback
             .lock()
-            .unwrap_or_else(|p| p.into_inner()) = Some((weak, drain));
+            .unwrap_or_else(|p| p.into_inner()) = Some((weak_loop, weak_self));
         Ok(())
     }
 

@@ -111,12 +111,21 @@ def test_a_loop_without_add_reader_is_woken_with_call_soon_threadsafe(mock: Mock
         txns = await asyncio.gather(*(client.get_transaction("EKNOFD") for _ in range(16)))
         return [t.transaction_id for t in txns]
 
+    import gc
+    import weakref
+
+    from enkash import _aio
+
     loop = NoReaderLoop()
     try:
         assert loop.run_until_complete(asyncio.wait_for(main(), 20)) == ["EKNOFD"] * 16
+        queue = weakref.ref(_aio._completions[loop])
     finally:
         loop.close()
     assert NoReaderLoop.readers_refused == 1
+    del loop
+    gc.collect()
+    assert queue() is None, "the loop's completion queue is released with the loop"
 
 
 def test_loops_on_two_threads_complete_their_own_calls(mock: Mock) -> None:
