@@ -178,7 +178,7 @@ fn aio(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
 }
 
 /// Starts `fut` on the runtime and returns an `asyncio.Future` of the running loop for it,
-/// completed on the loop's thread through the loop's completion queue (see `completions`).
+/// completed on the loop's thread through the loop's completion queue (see the module docs).
 /// Cancelling that future (e.g. cancelling the awaiting task) aborts the Rust work.
 pub fn spawn_async<'py, T, F, C>(py: Python<'py>, fut: F, convert: C) -> PyResult<Bound<'py, PyAny>>
 where

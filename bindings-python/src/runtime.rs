@@ -54,7 +54,8 @@ impl PyRuntime {
 
 /// Set by the `atexit` hook: from then on no runtime thread may touch the interpreter.
 static SHUTTING_DOWN: AtomicBool = AtomicBool::new(false);
-/// Runtime threads currently inside the interpreter (completing a future, logging).
+/// Runtime threads currently inside the interpreter (logging, calling a token provider, waking a
+/// loop that cannot watch the completion socket).
 static IN_PYTHON: AtomicUsize = AtomicUsize::new(0);
 
 pub fn shutting_down() -> bool {
@@ -113,30 +114,24 @@ pub fn _shutdown(py: Python<'_>) {
 
 /// This process's runtime (a new one after `fork()`; the parent's is leaked, never dropped).
 pub fn runtime() -> PyResult<Arc<PyRuntime>> {
-    per_process(&RUNTIME, PyRuntime::start)
-}
-
-fn per_process<T>(
-    slot: &Mutex<Option<(u32, Arc<T>)>>,
-    start: impl FnOnce() -> std::io::Result<T>,
-) -> PyResult<Arc<T>> {
     if SHUTTING_DOWN.load(Ordering::SeqCst) {
         return Err(pyo3::exceptions::PyRuntimeError::new_err(
             "enkash: the interpreter is shutting down",
         ));
     }
     let pid = std::process::id();
-    let mut slot = slot.lock().unwrap_or_else(|p| p.into_inner());
+    let mut slot = RUNTIME.lock().unwrap_or_else(|p| p.into_inner());
     if let Some((owner, rt)) = slot.as_ref() {
         if *owner == pid {
             return Ok(rt.clone());
         }
     }
     if let Some(stale) = slot.take() {
-        // Its threads do not exist in this child: dropping it would wait for them.
+        // Its thread does not exist in this child: dropping it would wait for it.
         std::mem::forget(stale);
     }
-    let rt = start().map_err(|e| internal_error(&format!("cannot start the runtime: {e}")))?;
+    let rt = PyRuntime::start()
+        .map_err(|e| internal_error(&format!("cannot start the runtime: {e}")))?;
     let rt = Arc::new(rt);
     *slot = Some((pid, rt.clone()));
     Ok(rt)

@@ -14,7 +14,7 @@ _get_running_loop = asyncio.get_running_loop
 
 
 def start() -> "Tuple[asyncio.Future[Any], Any]":
-    """A new future on the running loop and that loop's completion queue (see completions.rs)."""
+    """A new future on the running loop and that loop's completion queue (see src/asyncio.rs)."""
     loop = _get_running_loop()
     queue = _completions.get(loop)
     if queue is None:
