@@ -104,9 +104,8 @@ fn main() {
             .into_iter()
             .filter(|c| only_conc.is_none_or(|o| o == *c))
         {
-            // As many threads as wrk gets at this concurrency (bench/run.sh: `-t1` at c=1,
-            // `-t2` above), each with a client of its own runtime.
-            runtime(if conc < 2 { 1 } else { 2 }).block_on(async {
+            // Each concurrency with a client of its own runtime.
+            runtime(wrk_threads(conc)).block_on(async {
                 let c = client(&base);
                 c.check_token().await.expect("token");
                 let span = Span::Time(Duration::from_secs_f64(secs));
@@ -116,7 +115,7 @@ fn main() {
     }
     if want("refund") {
         for conc in [1, 16, 64] {
-            runtime(if conc < 2 { 1 } else { 2 }).block_on(async {
+            runtime(wrk_threads(conc)).block_on(async {
                 let c = client(&base);
                 c.check_token().await.expect("token");
                 let name = format!("rust_refund_status_c{conc}");
@@ -173,6 +172,15 @@ async fn token_requests(base: &str) {
         "{{\"name\":\"token_requests_256_callers\",\"value\":{}}}",
         journal().await - before
     );
+}
+
+/// As many threads as wrk gets at `concurrency` (bench/run.sh: `-t1` at c=1, `-t2` above).
+fn wrk_threads(concurrency: usize) -> usize {
+    if concurrency < 2 {
+        1
+    } else {
+        2
+    }
 }
 
 /// A runtime with `threads` threads: the current-thread scheduler for one, else a multi-thread one.
