@@ -298,7 +298,7 @@ async fn from_token_endpoint(transport: &Transport) -> Result<Token, Error> {
     let request = ApiRequest {
         method: Method::POST,
         path: wire::PATH_TOKEN.to_owned(),
-        body: Some(body),
+        body: Some(body.into()),
         route: "token",
     };
     let api_key = config.access_key.expose().to_owned();

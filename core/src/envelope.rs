@@ -138,7 +138,7 @@ const MAX_JSON_DEPTH: usize = 64;
 /// True when `body` nests arrays/objects deeper than `max` (strings are skipped; O(n), no parse).
 fn nesting_exceeds(body: &[u8], max: usize) -> bool {
     // Fast path: a body with at most `max` opening brackets cannot nest deeper than `max`.
-    if body.iter().filter(|&&b| b == b'{' || b == b'[').count() <= max {
+    if memchr::memchr2_iter(b'{', b'[', body).nth(max).is_none() {
         return false;
     }
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
@@ -217,7 +217,7 @@ mod tests {
             status: http::StatusCode::OK,
             server_request_id: None,
             retry_after: None,
-            body: body.to_vec(),
+            body: bytes::Bytes::copy_from_slice(body),
         };
         let t = crate::__fuzz::transport_for_tests();
         match t.decode_reply::<crate::wire::WireTransaction>(&reply, "test", None) {

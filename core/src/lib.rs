@@ -105,7 +105,7 @@ pub mod __fuzz {
             status,
             server_request_id: None,
             retry_after: None,
-            body: body.to_vec(),
+            body: bytes::Bytes::copy_from_slice(body),
         };
         let t = transport();
         let _ = crate::auth::decode_token_for_fuzz(t, &reply);

@@ -6,9 +6,10 @@ use std::time::Duration;
 
 use bytes::{Buf, Bytes};
 use http::header::{
-    HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER,
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HOST, RETRY_AFTER,
     USER_AGENT,
 };
+use http::uri::{Authority, PathAndQuery, Scheme};
 use http::{Method, StatusCode, Uri};
 use http_body_util::{BodyExt, Full};
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
@@ -29,7 +30,8 @@ use crate::wire;
 pub(crate) struct ApiRequest {
     pub method: Method,
     pub path: String,
-    pub body: Option<Vec<u8>>,
+    /// Serialized once; each attempt shares it (no copy per attempt).
+    pub body: Option<Bytes>,
     /// Short route name for logs and errors, e.g. `"refund"`.
     pub route: &'static str,
 }
@@ -39,7 +41,7 @@ pub(crate) struct Reply {
     pub status: StatusCode,
     pub server_request_id: Option<String>,
     pub retry_after: Option<Duration>,
-    pub body: Vec<u8>,
+    pub body: Bytes,
 }
 
 /// How one attempt failed, which decides whether it may be repeated.
@@ -62,13 +64,48 @@ pub(crate) enum Failure {
 pub(crate) struct Transport {
     pub config: Config,
     backend: Backend,
-    /// `base_url` as text (ends with `/`): request URIs are this + the route's path.
-    base: String,
+    /// `base_url` in the parts request URIs are built from.
+    origin: Origin,
     /// The `User-Agent` header value, built once.
     user_agent: HeaderValue,
     /// The `merchantAccessKey` header name and value (marked sensitive: never logged by hyper).
     merchant_access_key: (HeaderName, Option<HeaderValue>),
 }
+
+/// `base_url` split once into what each request needs: its URI is scheme, authority, `path` and
+/// the route's path; its `Host` header is the authority (set from here by the direct stack
+/// rather than formatted per request).
+struct Origin {
+    scheme: Scheme,
+    authority: Authority,
+    /// `base_url`'s path, ending with `/`.
+    path: String,
+    host: HeaderValue,
+}
+
+impl Origin {
+    fn new(base: &url::Url) -> Option<Origin> {
+        let host = base.host_str()?;
+        let authority = match base.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        };
+        Some(Origin {
+            scheme: Scheme::try_from(base.scheme()).ok()?,
+            host: HeaderValue::from_str(&authority).ok()?,
+            authority: Authority::try_from(authority).ok()?,
+            path: base.path().to_owned(),
+        })
+    }
+}
+
+/// Response headers that may carry the gateway's request id, first match wins (as
+/// [`wire::RESPONSE_REQUEST_ID_HEADERS`], made once: a lookup by text parses the name each time).
+static REQUEST_ID_HEADERS: [HeaderName; 3] = [
+    HeaderName::from_static(wire::RESPONSE_REQUEST_ID_HEADERS[0]),
+    HeaderName::from_static(wire::RESPONSE_REQUEST_ID_HEADERS[1]),
+    HeaderName::from_static(wire::RESPONSE_REQUEST_ID_HEADERS[2]),
+];
 
 /// How long an idle pooled connection is kept (below common 60 s server keep-alive limits).
 const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(50);
@@ -165,6 +202,8 @@ impl Transport {
             let client = LegacyClient::builder(TokioExecutor::new())
                 .pool_idle_timeout(POOL_IDLE_TIMEOUT)
                 .pool_timer(TokioTimer::new())
+                // `Host` comes from `Origin`, made once.
+                .set_host(false)
                 .build(https);
             Backend::Direct(Box::new(client))
         };
@@ -183,8 +222,11 @@ impl Transport {
                 v
             });
         let merchant_access_key = (merchant_header, merchant_value);
+        let origin = Origin::new(&config.base_url).ok_or_else(|| {
+            Error::invalid("base_url", "cannot be used as an HTTP request target")
+        })?;
         Ok(Transport {
-            base: config.base_url.as_str().to_owned(),
+            origin,
             config,
             backend,
             user_agent,
@@ -227,7 +269,10 @@ impl Transport {
                 ),
             ))
         };
-        let mut headers = HeaderMap::with_capacity(8);
+        // Room for the six a call sends (Host is added by the direct stack) without growing; not
+        // more: a larger map's allocation is big enough to make glibc's malloc consolidate its
+        // free lists on every request.
+        let mut headers = HeaderMap::with_capacity(6 + extra_headers.len());
         headers.insert(USER_AGENT, self.user_agent.clone());
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         if let Some(t) = token {
@@ -268,9 +313,9 @@ impl Transport {
                 #[cfg(feature = "proxy")]
                 Backend::Proxied(client) => self.exchange_proxied(client, request, headers).await?,
             };
-            let server_request_id = wire::RESPONSE_REQUEST_ID_HEADERS
+            let server_request_id = REQUEST_ID_HEADERS
                 .iter()
-                .find_map(|h| headers.get(*h))
+                .find_map(|h| headers.get(h))
                 .and_then(|v| v.to_str().ok())
                 .map(|s| s.chars().take(128).collect::<String>());
             let retry_after = headers
@@ -305,14 +350,12 @@ impl Transport {
         &self,
         client: &DirectClient,
         request: &ApiRequest,
-        headers: HeaderMap,
-    ) -> Result<(StatusCode, HeaderMap, Vec<u8>), Failure> {
+        mut headers: HeaderMap,
+    ) -> Result<(StatusCode, HeaderMap, Bytes), Failure> {
         let route = request.route;
         let uri = self.uri(&request.path)?;
-        let body = match &request.body {
-            Some(b) => Full::new(Bytes::from(b.clone())),
-            None => Full::new(Bytes::new()),
-        };
+        let body = Full::new(request.body.clone().unwrap_or_default());
+        headers.insert(HOST, self.origin.host.clone());
         let mut req = http::Request::new(body);
         *req.method_mut() = request.method.clone();
         *req.uri_mut() = uri;
@@ -331,7 +374,7 @@ impl Transport {
         client: &reqwest::Client,
         request: &ApiRequest,
         headers: HeaderMap,
-    ) -> Result<(StatusCode, HeaderMap, Vec<u8>), Failure> {
+    ) -> Result<(StatusCode, HeaderMap, Bytes), Failure> {
         let route = request.route;
         let url = self.config.url(&request.path).map_err(Failure::NotSent)?;
         let mut rb = client.request(request.method.clone(), url).headers(headers);
@@ -348,7 +391,7 @@ impl Transport {
         &self,
         resp: http::Response<B>,
         route: &str,
-    ) -> Result<(StatusCode, HeaderMap, Vec<u8>), Failure>
+    ) -> Result<(StatusCode, HeaderMap, Bytes), Failure>
     where
         B: hyper::body::Body + Unpin,
         B::Error: StdError + Send + Sync + 'static,
@@ -358,24 +401,43 @@ impl Transport {
         if content_length(&parts.headers).is_some_and(|n| n > limit as u64) {
             return Err(too_large(route, parts.status, limit));
         }
-        let mut buf = Vec::new();
+        // A body that arrives as one chunk (the usual case) is kept as it came, without a copy.
+        let mut first = Bytes::new();
+        let mut joined: Option<Vec<u8>> = None;
         while let Some(frame) = body.frame().await {
             let frame = frame.map_err(|e| stream_failure(e, route))?;
-            if let Ok(chunk) = frame.into_data() {
-                if buf.len() + chunk.remaining() > limit {
+            if let Ok(mut data) = frame.into_data() {
+                let held = joined.as_ref().map_or(first.len(), Vec::len);
+                if held + data.remaining() > limit {
                     return Err(too_large(route, parts.status, limit));
                 }
-                buf.extend_from_slice(chunk.chunk());
+                let chunk = data.copy_to_bytes(data.remaining());
+                match joined.as_mut() {
+                    Some(all) => all.extend_from_slice(&chunk),
+                    None if first.is_empty() => first = chunk,
+                    None => joined = Some([&first[..], &chunk[..]].concat()),
+                }
             }
         }
-        Ok((parts.status, parts.headers, buf))
+        let body = joined.map_or(first, Bytes::from);
+        Ok((parts.status, parts.headers, body))
     }
 
     /// `base_url` + `path` as a request URI, without re-parsing the base on the usual path.
     fn uri(&self, path: &str) -> Result<Uri, Failure> {
-        let joined = format!("{}{}", self.base, path.trim_start_matches('/'));
-        if let Ok(uri) = Uri::try_from(joined) {
-            return Ok(uri);
+        let origin = &self.origin;
+        let path = path.trim_start_matches('/');
+        let mut joined = String::with_capacity(origin.path.len() + path.len());
+        joined.push_str(&origin.path);
+        joined.push_str(path);
+        if let Ok(path_and_query) = PathAndQuery::try_from(joined) {
+            let mut parts = http::uri::Parts::default();
+            parts.scheme = Some(origin.scheme.clone());
+            parts.authority = Some(origin.authority.clone());
+            parts.path_and_query = Some(path_and_query);
+            if let Ok(uri) = Uri::from_parts(parts) {
+                return Ok(uri);
+            }
         }
         // Unusual characters: let the URL parser normalise them, as reqwest would.
         let url = self.config.url(path).map_err(Failure::NotSent)?;
@@ -507,5 +569,67 @@ impl Deadline {
             ErrorKind::Timeout,
             format!("{route}: total timeout reached"),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use http_body_util::StreamBody;
+    use hyper::body::Frame;
+
+    use super::*;
+
+    fn response(
+        chunks: Vec<Vec<u8>>,
+    ) -> http::Response<impl hyper::body::Body<Data = Bytes, Error = std::io::Error> + Unpin> {
+        let frames = chunks
+            .into_iter()
+            .map(|c| Ok::<_, std::io::Error>(Frame::data(Bytes::from(c))));
+        http::Response::new(StreamBody::new(futures_util::stream::iter(frames)))
+    }
+
+    #[tokio::test]
+    async fn a_body_is_read_whole_from_any_number_of_chunks() {
+        let t = crate::__fuzz::transport_for_tests();
+        let cases: [&[&str]; 6] = [
+            &[],
+            &[r#"{"a":1}"#],
+            &[r#"{"a""#, ":1", "}"],
+            &["", r#"{"a":1}"#],
+            &[r#"{"a":1}"#, ""],
+            &["", "", r#"{"a":"#, "", "1}"],
+        ];
+        for chunks in cases {
+            let body = chunks.iter().map(|c| c.as_bytes().to_vec()).collect();
+            let (status, _, read) = t.read_bounded(response(body), "test").await.unwrap();
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(&read[..], chunks.concat().as_bytes(), "{chunks:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn the_size_limit_counts_every_chunk() {
+        let t = crate::__fuzz::transport_for_tests();
+        let limit = t.config.max_response_bytes;
+        let half = limit / 2 + 1;
+        for chunks in [
+            vec![vec![b' '; half]; 2],
+            vec![vec![b' '; limit + 1]],
+            vec![vec![b' '; 1]; limit + 1],
+        ] {
+            match t.read_bounded(response(chunks), "test").await {
+                Err(Failure::Ambiguous { error, .. }) => {
+                    assert!(error.message().contains("larger than"), "{error}")
+                }
+                other => panic!("expected the limit, got {:?}", other.map(|r| r.2.len())),
+            }
+        }
+        let exact = t
+            .read_bounded(
+                response(vec![vec![b' '; half - 1], vec![b' '; half - 1]]),
+                "test",
+            )
+            .await;
+        assert!(exact.is_ok());
     }
 }

@@ -3,6 +3,8 @@
 //! EnKash's portal has moved several times (ENKASH_API.md §0, §6 #21); keeping the wire vocabulary in
 //! this one module means a change on their side is a change here only.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -95,11 +97,12 @@ pub struct Envelope {
 
 /// The same envelope with the payload parsed straight into its model (one pass over a success).
 #[derive(Deserialize)]
-pub struct TypedEnvelope<T> {
+pub struct TypedEnvelope<'a, T> {
     /// `response_code`; 0 = success
     pub response_code: i64,
-    /// `response_message`
-    pub response_message: Option<String>,
+    /// `response_message` (borrowed from the body unless it has escapes)
+    #[serde(borrow)]
+    pub response_message: Option<Cow<'a, str>>,
     /// `payload`
     pub payload: Option<T>,
 }
@@ -232,22 +235,30 @@ pub mod notify {
     pub const CHECKSUM: &str = "checksum";
 }
 
-/// Fills `{name}` in a path template with a percent-encoded value.
+/// Fills `{name}` in a path template with a percent-encoded value (the first occurrence; a
+/// template without it is returned as is).
 pub fn fill_path(template: &str, name: &str, value: &str) -> String {
     let unreserved = |b: u8| b.is_ascii_alphanumeric() || b"-._~".contains(&b);
-    let placeholder = ["{", name, "}"].concat();
-    if value.bytes().all(unreserved) {
-        return template.replacen(&placeholder, value, 1);
-    }
-    let mut encoded = String::with_capacity(value.len() * 3);
+    let Some((head, tail)) = template.match_indices('{').find_map(|(at, _)| {
+        let rest = template[at + 1..].strip_prefix(name)?.strip_prefix('}')?;
+        Some((&template[..at], rest))
+    }) else {
+        return template.to_owned();
+    };
+    let mut path = String::with_capacity(template.len() + value.len() * 3);
+    path.push_str(head);
     for b in value.bytes() {
         if unreserved(b) {
-            encoded.push(b as char);
+            path.push(b as char);
         } else {
-            encoded.push_str(&format!("%{b:02X}"));
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            path.push('%');
+            path.push(HEX[usize::from(b >> 4)] as char);
+            path.push(HEX[usize::from(b & 0x0f)] as char);
         }
     }
-    template.replacen(&placeholder, &encoded, 1)
+    path.push_str(tail);
+    path
 }
 
 /// A JSON number, or text holding one (`"1796399502457"`); anything else is `None`.
@@ -259,4 +270,25 @@ fn number_or_numeric_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Opti
         _ => None,
     }
     .filter(|n| n.is_finite()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_path_puts_the_value_in_place_of_its_placeholder_percent_encoded() {
+        assert_eq!(
+            fill_path(PATH_REFUND, "transactionId", "EK-1_a.b~"),
+            "/api/v0/payment/EK-1_a.b~/refund"
+        );
+        assert_eq!(
+            fill_path(PATH_TRANSACTION, "transactionId", "a/b ?é"),
+            "/api/v0/payment/a%2Fb%20%3F%C3%A9"
+        );
+        // Only `{name}` is filled; another placeholder or none leaves the template as it is.
+        assert_eq!(fill_path(PATH_ORDER, "transactionId", "x"), PATH_ORDER);
+        assert_eq!(fill_path("/a/{id}/{idx}", "idx", "7"), "/a/{id}/7");
+        assert_eq!(fill_path("/a/{", "id", "7"), "/a/{");
+    }
 }

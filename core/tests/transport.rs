@@ -91,6 +91,45 @@ async fn a_server_that_does_not_speak_tls_is_a_connect_error() {
     assert_eq!(accepted.load(Ordering::SeqCst), 2);
 }
 
+/// The direct stack's request line and `Host` header, as a server reads them: the base URL's
+/// path before the route's, and its host and port once.
+#[tokio::test]
+async fn requests_carry_the_base_path_and_one_host_header() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (heads, received) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { break };
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && s.read(&mut byte).unwrap_or(0) == 1 {
+                head.push(byte[0]);
+            }
+            let _ = heads.send(String::from_utf8_lossy(&head).into_owned());
+            let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n");
+        }
+    });
+    let client = Client::new(
+        builder(&format!("http://127.0.0.1:{port}/gateway/v2"))
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    let _ = client.check_token().await.unwrap_err();
+    let head = received.recv_timeout(Duration::from_secs(5)).unwrap();
+    let mut lines = head.lines();
+    assert_eq!(
+        lines.next(),
+        Some("POST /gateway/v2/api/v0/merchant/token HTTP/1.1"),
+        "{head}"
+    );
+    let hosts: Vec<&str> = lines
+        .filter(|l| l.to_ascii_lowercase().starts_with("host:"))
+        .collect();
+    assert_eq!(hosts, [format!("host: 127.0.0.1:{port}")], "{head}");
+}
+
 /// With a proxy configured the client uses its proxied stack. The simulator doubles as the proxy
 /// (it routes absolute-form requests by path), so the whole call runs through it, and the
 /// response-size limit holds there as on the direct stack.

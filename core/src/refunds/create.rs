@@ -356,7 +356,7 @@ fn refund_request(config: &Config, job: &RefundJob) -> Result<ApiRequest, Error>
     Ok(ApiRequest {
         method: Method::POST,
         path: wire::fill_path(wire::PATH_REFUND, "transactionId", &job.transaction_id),
-        body: Some(body),
+        body: Some(body.into()),
         route: "refund",
     })
 }

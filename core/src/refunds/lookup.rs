@@ -71,7 +71,7 @@ impl Client {
         let request = ApiRequest {
             method: Method::POST,
             path: path.to_owned(),
-            body: Some(body),
+            body: Some(body.into()),
             route: "refund_enquiry",
         };
         let wire: wire::WireTransaction = self.inner.call(&request, deadline).await?;
