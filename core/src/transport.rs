@@ -4,14 +4,14 @@
 use std::error::Error as StdError;
 use std::time::Duration;
 
-use bytes::{Buf, Bytes};
+use bytes::Bytes;
 use http::header::{
     HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HOST, RETRY_AFTER,
     USER_AGENT,
 };
 use http::uri::{Authority, PathAndQuery, Scheme};
 use http::{Method, StatusCode, Uri};
-use http_body_util::{BodyExt, Full};
+use http_body_util::{BodyExt, Full, Limited};
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client as LegacyClient;
@@ -393,33 +393,24 @@ impl Transport {
         route: &str,
     ) -> Result<(StatusCode, HeaderMap, Bytes), Failure>
     where
-        B: hyper::body::Body + Unpin,
+        B: hyper::body::Body,
         B::Error: StdError + Send + Sync + 'static,
     {
-        let (parts, mut body) = resp.into_parts();
+        let (parts, body) = resp.into_parts();
         let limit = self.config.max_response_bytes;
         if content_length(&parts.headers).is_some_and(|n| n > limit as u64) {
             return Err(too_large(route, parts.status, limit));
         }
-        // A body that arrives as one chunk (the usual case) is kept as it came, without a copy.
-        let mut first = Bytes::new();
-        let mut joined: Option<Vec<u8>> = None;
-        while let Some(frame) = body.frame().await {
-            let frame = frame.map_err(|e| stream_failure(e, route))?;
-            if let Ok(mut data) = frame.into_data() {
-                let held = joined.as_ref().map_or(first.len(), Vec::len);
-                if held + data.remaining() > limit {
-                    return Err(too_large(route, parts.status, limit));
-                }
-                let chunk = data.copy_to_bytes(data.remaining());
-                match joined.as_mut() {
-                    Some(all) => all.extend_from_slice(&chunk),
-                    None if first.is_empty() => first = chunk,
-                    None => joined = Some([&first[..], &chunk[..]].concat()),
-                }
+        // `Limited` counts every chunk; a body that arrives as one chunk (the usual case) is
+        // kept as it came, without a copy (`Collected::to_bytes`).
+        let collected = Limited::new(body, limit).collect().await.map_err(|e| {
+            // Anything but the limit is the stack's own error, boxed by `Limited`.
+            match e.downcast::<B::Error>() {
+                Ok(stack) => stream_failure(*stack, route),
+                Err(_) => too_large(route, parts.status, limit),
             }
-        }
-        let body = joined.map_or(first, Bytes::from);
+        })?;
+        let body = collected.to_bytes();
         Ok((parts.status, parts.headers, body))
     }
 
