@@ -168,6 +168,11 @@ impl Error {
         self
     }
 
+    pub(crate) fn with_boxed_source(mut self, source: Box<dyn StdError + Send + Sync>) -> Error {
+        self.0.source = Some(Arc::from(source));
+        self
+    }
+
     pub(crate) fn with_http_status(mut self, status: u16) -> Error {
         self.0.http_status = Some(status);
         self

@@ -1,6 +1,8 @@
 //! HTTP transport: one connection pool per client, envelope decoding, attempt classification,
 //! and the retry loop for calls that are safe to repeat.
 
+mod pool;
+
 use std::error::Error as StdError;
 use std::time::Duration;
 
@@ -9,13 +11,11 @@ use http::header::{
     HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HOST, RETRY_AFTER,
     USER_AGENT,
 };
-use http::uri::{Authority, PathAndQuery, Scheme};
+use http::uri::PathAndQuery;
 use http::{Method, StatusCode, Uri};
 use http_body_util::{BodyExt, Full, Limited};
-use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
+use hyper_rustls::HttpsConnectorBuilder;
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::Client as LegacyClient;
-use hyper_util::rt::{TokioExecutor, TokioTimer};
 use tokio::time::Instant;
 
 use crate::config::Config;
@@ -24,6 +24,7 @@ use crate::retry::parse_retry_after;
 use crate::tls::{install_crypto_provider, tls_config};
 use crate::token::Token;
 use crate::wire;
+use pool::{Pool, PoolError};
 
 /// One HTTP request the SDK wants to make (the body is serialized once and reused on retries).
 #[derive(Clone, Debug)]
@@ -72,12 +73,11 @@ pub(crate) struct Transport {
     merchant_access_key: (HeaderName, Option<HeaderValue>),
 }
 
-/// `base_url` split once into what each request needs: its URI is scheme, authority, `path` and
-/// the route's path; its `Host` header is the authority (set from here by the direct stack
-/// rather than formatted per request).
+/// `base_url` split once into what each request needs: the connection pool dials `target`
+/// (scheme and authority); a request's URI is `path` and the route's path (origin-form, as
+/// HTTP/1 sends it to a server); its `Host` header is the authority, made once.
 struct Origin {
-    scheme: Scheme,
-    authority: Authority,
+    target: Uri,
     /// `base_url`'s path, ending with `/`.
     path: String,
     host: HeaderValue,
@@ -91,9 +91,13 @@ impl Origin {
             None => host.to_owned(),
         };
         Some(Origin {
-            scheme: Scheme::try_from(base.scheme()).ok()?,
+            target: Uri::builder()
+                .scheme(base.scheme())
+                .authority(authority.as_str())
+                .path_and_query("/")
+                .build()
+                .ok()?,
             host: HeaderValue::from_str(&authority).ok()?,
-            authority: Authority::try_from(authority).ok()?,
             path: base.path().to_owned(),
         })
     }
@@ -110,14 +114,11 @@ static REQUEST_ID_HEADERS: [HeaderName; 3] = [
 /// How long an idle pooled connection is kept (below common 60 s server keep-alive limits).
 const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(50);
 
-/// hyper's pooled client over rustls, used directly (no per-request URL re-parsing, redirect or
-/// retry layers): the request path costs a fraction of a general-purpose client's.
-type DirectClient = LegacyClient<HttpsConnector<HttpConnector>, Full<Bytes>>;
-
 /// Which HTTP stack carries the requests.
 enum Backend {
-    /// The default: hyper's pool over rustls.
-    Direct(Box<DirectClient>),
+    /// The default: our single-origin pool of hyper HTTP/1 connections over rustls (no
+    /// per-request URL re-parsing, redirect or retry layers, no multi-host pool bookkeeping).
+    Direct(Pool),
     /// reqwest, when a proxy applies (explicit `proxy`, or `HTTPS_PROXY` & co. in the
     /// environment for a non-loopback base URL): it implements CONNECT, proxy auth and `NO_PROXY`.
     /// Feature `proxy` (on by default; the mobile library leaves it out).
@@ -199,13 +200,10 @@ impl Transport {
                 .https_or_http()
                 .enable_http1()
                 .wrap_connector(http);
-            let client = LegacyClient::builder(TokioExecutor::new())
-                .pool_idle_timeout(POOL_IDLE_TIMEOUT)
-                .pool_timer(TokioTimer::new())
-                // `Host` comes from `Origin`, made once.
-                .set_host(false)
-                .build(https);
-            Backend::Direct(Box::new(client))
+            let target = Origin::new(&config.base_url)
+                .map(|o| o.target)
+                .ok_or_else(bad_base_url)?;
+            Backend::Direct(Pool::new(https, target, POOL_IDLE_TIMEOUT))
         };
         let user_agent = HeaderValue::from_str(&config.user_agent()).map_err(|_| {
             Error::invalid(
@@ -222,9 +220,7 @@ impl Transport {
                 v
             });
         let merchant_access_key = (merchant_header, merchant_value);
-        let origin = Origin::new(&config.base_url).ok_or_else(|| {
-            Error::invalid("base_url", "cannot be used as an HTTP request target")
-        })?;
+        let origin = Origin::new(&config.base_url).ok_or_else(bad_base_url)?;
         Ok(Transport {
             origin,
             config,
@@ -309,7 +305,7 @@ impl Transport {
         let headers = self.headers(request, token, extra_headers)?;
         let exchange = async {
             let (status, headers, body) = match &self.backend {
-                Backend::Direct(client) => self.exchange_direct(client, request, headers).await?,
+                Backend::Direct(pool) => self.exchange_direct(pool, request, headers).await?,
                 #[cfg(feature = "proxy")]
                 Backend::Proxied(client) => self.exchange_proxied(client, request, headers).await?,
             };
@@ -345,26 +341,29 @@ impl Transport {
         }
     }
 
-    /// One exchange on hyper's pool; the body is read up to `max_response_bytes`.
+    /// One exchange on the pool; the body is read up to `max_response_bytes`, and only a
+    /// connection whose answer was read whole is kept for the next request.
     async fn exchange_direct(
         &self,
-        client: &DirectClient,
+        pool: &Pool,
         request: &ApiRequest,
         mut headers: HeaderMap,
     ) -> Result<(StatusCode, HeaderMap, Bytes), Failure> {
         let route = request.route;
-        let uri = self.uri(&request.path)?;
+        let uri = self.origin_form(&request.path)?;
         let body = Full::new(request.body.clone().unwrap_or_default());
         headers.insert(HOST, self.origin.host.clone());
         let mut req = http::Request::new(body);
         *req.method_mut() = request.method.clone();
         *req.uri_mut() = uri;
         *req.headers_mut() = headers;
-        let resp = client
-            .request(req)
-            .await
-            .map_err(|e| direct_failure(e, route))?;
-        self.read_bounded(resp, route).await
+        let (resp, lease) = pool.send(req).await.map_err(|e| match e {
+            PoolError::NotSent(e) => connect_failure(e, route),
+            PoolError::AfterSending(e) => stream_failure(e, route),
+        })?;
+        let read = self.read_bounded(resp, route).await?;
+        lease.release();
+        Ok(read)
     }
 
     /// One exchange through reqwest (proxy configurations).
@@ -414,28 +413,28 @@ impl Transport {
         Ok((parts.status, parts.headers, body))
     }
 
-    /// `base_url` + `path` as a request URI, without re-parsing the base on the usual path.
-    fn uri(&self, path: &str) -> Result<Uri, Failure> {
+    /// `base_url`'s path + `path` as an origin-form request URI (`/api/…?…`), without
+    /// re-parsing the base on the usual path.
+    fn origin_form(&self, path: &str) -> Result<Uri, Failure> {
         let origin = &self.origin;
         let path = path.trim_start_matches('/');
         let mut joined = String::with_capacity(origin.path.len() + path.len());
         joined.push_str(&origin.path);
         joined.push_str(path);
         if let Ok(path_and_query) = PathAndQuery::try_from(joined) {
-            let mut parts = http::uri::Parts::default();
-            parts.scheme = Some(origin.scheme.clone());
-            parts.authority = Some(origin.authority.clone());
-            parts.path_and_query = Some(path_and_query);
-            if let Ok(uri) = Uri::from_parts(parts) {
-                return Ok(uri);
-            }
+            return Ok(Uri::from(path_and_query));
         }
         // Unusual characters: let the URL parser normalise them, as reqwest would.
         let url = self.config.url(path).map_err(Failure::NotSent)?;
-        Uri::try_from(url.as_str()).map_err(|e| {
+        let normalised = &url[url::Position::BeforePath..url::Position::AfterQuery];
+        Uri::try_from(normalised).map_err(|e| {
             Failure::NotSent(Error::config(format!("cannot build URL for {path}")).with_source(e))
         })
     }
+}
+
+fn bad_base_url() -> Error {
+    Error::invalid("base_url", "cannot be used as an HTTP request target")
 }
 
 fn too_large(route: &str, status: StatusCode, limit: usize) -> Failure {
@@ -483,18 +482,11 @@ fn content_length(headers: &HeaderMap) -> Option<u64> {
         .and_then(|v| v.trim().parse().ok())
 }
 
-/// Classifies a failure of hyper's pool: connecting (never sent) or after sending (ambiguous).
-fn direct_failure(e: hyper_util::client::legacy::Error, route: &str) -> Failure {
-    if e.is_connect() {
-        return connect_failure(e, route);
-    }
-    stream_failure(e, route)
-}
-
-/// Connecting failed (DNS, TCP, TLS handshake, proxy): the request was never sent.
-fn connect_failure(e: impl StdError + Send + Sync + 'static, route: &str) -> Failure {
+/// Connecting failed (DNS, TCP, TLS handshake, proxy), or the request was handed back
+/// unwritten: it was never sent.
+fn connect_failure(e: impl Into<Box<dyn StdError + Send + Sync>>, route: &str) -> Failure {
     let msg = format!("{route}: could not connect");
-    Failure::NotSent(Error::new(ErrorKind::Network, msg).with_source(e))
+    Failure::NotSent(Error::new(ErrorKind::Network, msg).with_boxed_source(e.into()))
 }
 
 /// A failure after the request may have been sent (while waiting or reading the body).
