@@ -150,7 +150,7 @@ async fn sequential_calls_share_one_kept_alive_connection() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_calls_open_a_connection_each_and_reuse_them() {
+async fn concurrent_calls_reuse_their_connections() {
     let server = Server::start(AfterAnswer::KeepAlive, 0);
     let client = server.client();
     client.check_token().await.unwrap();
@@ -167,9 +167,11 @@ async fn concurrent_calls_open_a_connection_each_and_reuse_them() {
         }
     }
     assert_eq!(server.requests(), 1 + 12);
+    // Never more connections than calls at a time (fewer when a call finishes before another
+    // starts, as on a loaded machine): the later rounds ran on the first round's connections.
     let opened = server.connections();
     assert!(
-        (2..=4).contains(&opened),
+        (1..=4).contains(&opened),
         "{opened} connections for 4 calls at a time"
     );
 }
