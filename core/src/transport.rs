@@ -165,6 +165,7 @@ fn reqwest_client(config: &Config, loopback: bool) -> Result<reqwest::Client, Er
 impl Transport {
     pub(crate) fn new(config: Config) -> Result<Transport, Error> {
         install_crypto_provider();
+        let origin = Origin::new(&config.base_url).ok_or_else(bad_base_url)?;
         #[cfg(feature = "proxy")]
         let proxied = {
             let loopback = config.base_url.scheme() == "http";
@@ -200,10 +201,7 @@ impl Transport {
                 .https_or_http()
                 .enable_http1()
                 .wrap_connector(http);
-            let target = Origin::new(&config.base_url)
-                .map(|o| o.target)
-                .ok_or_else(bad_base_url)?;
-            Backend::Direct(Pool::new(https, target, POOL_IDLE_TIMEOUT))
+            Backend::Direct(Pool::new(https, origin.target.clone(), POOL_IDLE_TIMEOUT))
         };
         let user_agent = HeaderValue::from_str(&config.user_agent()).map_err(|_| {
             Error::invalid(
@@ -220,7 +218,6 @@ impl Transport {
                 v
             });
         let merchant_access_key = (merchant_header, merchant_value);
-        let origin = Origin::new(&config.base_url).ok_or_else(bad_base_url)?;
         Ok(Transport {
             origin,
             config,

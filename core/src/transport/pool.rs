@@ -92,7 +92,8 @@ impl Pool {
         let mut idle = self.lock();
         while let Some(conn) = idle.pop() {
             if conn.since.elapsed() > self.idle_timeout {
-                // The rest were returned earlier still: all past the timeout.
+                // The rest were returned earlier still: all past the timeout (closed after the
+                // lock is released).
                 let expired = std::mem::take(&mut *idle);
                 drop(idle);
                 drop(expired);
