@@ -304,7 +304,10 @@ impl Transport {
             let (status, headers, body) = match &self.backend {
                 Backend::Direct(pool) => self.exchange_direct(pool, request, headers).await?,
                 #[cfg(feature = "proxy")]
-                Backend::Proxied(client) => self.exchange_proxied(client, request, headers).await?,
+                Backend::Proxied(client) => {
+                    // Boxed so that reqwest's large future does not size the direct path's.
+                    Box::pin(self.exchange_proxied(client, request, headers)).await?
+                }
             };
             let server_request_id = REQUEST_ID_HEADERS
                 .iter()
@@ -323,6 +326,8 @@ impl Transport {
             })
         };
         let route = request.route;
+        // Pinned in place: the timeout holds a pointer rather than a copy of the exchange.
+        let exchange = std::pin::pin!(exchange);
         match tokio::time::timeout(attempt_timeout, exchange).await {
             Ok(result) => result,
             Err(_) => Err(Failure::Ambiguous {

@@ -136,7 +136,9 @@ impl Pool {
         loop {
             let (mut sender, reused) = match self.take_idle() {
                 Some(sender) => (sender, true),
-                None => (self.connect().await?, false),
+                // Boxed: connecting (TLS included) is a large future, and the rare path; unboxed
+                // it would make every exchange's future several KB to move.
+                None => (Box::pin(self.connect()).await?, false),
             };
             // A returned connection may still be finishing the previous exchange's end.
             if let Err(e) = sender.ready().await {
