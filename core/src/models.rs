@@ -21,11 +21,13 @@ macro_rules! open_enum {
 
         impl $name {
             /// Parses the wire value; unknown values become `Unknown(raw)`, never an error.
+            /// Case and surrounding whitespace are ignored (compared in place, no copy made).
             pub fn from_wire(raw: &str) -> $name {
-                match raw.trim().to_ascii_uppercase().as_str() {
-                    $($wire => $name::$variant,)+
-                    _ => $name::Unknown(raw.to_owned()),
-                }
+                let value = raw.trim();
+                $(if value.eq_ignore_ascii_case($wire) {
+                    return $name::$variant;
+                })+
+                $name::Unknown(raw.to_owned())
             }
 
             /// The wire value.

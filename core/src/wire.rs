@@ -247,15 +247,22 @@ pub fn fill_path(template: &str, name: &str, value: &str) -> String {
     };
     let mut path = String::with_capacity(template.len() + value.len() * 3);
     path.push_str(head);
-    for b in value.bytes() {
-        if unreserved(b) {
-            path.push(b as char);
-        } else {
-            const HEX: &[u8; 16] = b"0123456789ABCDEF";
-            path.push('%');
-            path.push(HEX[usize::from(b >> 4)] as char);
-            path.push(HEX[usize::from(b & 0x0f)] as char);
+    // Unreserved bytes are copied a run at a time (a run is ASCII, so it starts and ends on
+    // character boundaries); every other byte is escaped.
+    let bytes = value.as_bytes();
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
+        let run = bytes[at..].iter().take_while(|&&b| unreserved(b)).count();
+        if run > 0 {
+            path.push_str(&value[at..at + run]);
+            at += run;
+            continue;
         }
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        path.push('%');
+        path.push(HEX[usize::from(b >> 4)] as char);
+        path.push(HEX[usize::from(b & 0x0f)] as char);
+        at += 1;
     }
     path.push_str(tail);
     path
@@ -285,6 +292,15 @@ mod tests {
         assert_eq!(
             fill_path(PATH_TRANSACTION, "transactionId", "a/b ?é"),
             "/api/v0/payment/a%2Fb%20%3F%C3%A9"
+        );
+        // Runs of plain bytes between multi-byte characters, at either end and alone.
+        assert_eq!(
+            fill_path(PATH_TRANSACTION, "transactionId", "é€x-éy"),
+            "/api/v0/payment/%C3%A9%E2%82%ACx-%C3%A9y"
+        );
+        assert_eq!(
+            fill_path(PATH_TRANSACTION, "transactionId", ""),
+            "/api/v0/payment/"
         );
         // Only `{name}` is filled; another placeholder or none leaves the template as it is.
         assert_eq!(fill_path(PATH_ORDER, "transactionId", "x"), PATH_ORDER);
