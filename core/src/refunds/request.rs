@@ -17,8 +17,12 @@ use crate::validate;
 /// assert!(enkash::validate::id("request_id", &id).is_ok());
 /// ```
 pub fn new_request_id() -> String {
-    let hex = uuid::Uuid::new_v4().simple().to_string();
-    format!("RF{}", &hex[..30]).to_ascii_uppercase()
+    let mut hex = [0u8; uuid::fmt::Simple::LENGTH];
+    let hex = uuid::Uuid::new_v4().simple().encode_upper(&mut hex);
+    let mut id = String::with_capacity(32);
+    id.push_str("RF");
+    id.push_str(&hex[..30]);
+    id
 }
 
 /// Optional parts of a refund request.
@@ -125,6 +129,10 @@ mod tests {
         let b = super::new_request_id();
         assert_ne!(a, b);
         assert_eq!(a.len(), 32);
+        assert!(a.starts_with("RF"));
+        assert!(a[2..]
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b)));
         crate::validate::id("request_id", &a).unwrap();
     }
 }
