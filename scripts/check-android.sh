@@ -19,7 +19,7 @@ if ! command -v clang >/dev/null; then
     echo "android check: SKIPPED — no clang (Debian package clang)"; exit 0
   fi
 fi
-STUBS="${CARGO_TARGET_DIR:-target}/android-check-stubs"
+STUBS="$(realpath -m "${CARGO_TARGET_DIR:-target}")/android-check-stubs"  # absolute: cc runs elsewhere
 mkdir -p "$STUBS"
 printf '#pragma once\n#define assert(x) ((void)0)\n' > "$STUBS/assert.h"
 printf '#pragma once\n#include <stddef.h>\nvoid *memcpy(void *, const void *, size_t);\nvoid *memset(void *, int, size_t);\nvoid *memmove(void *, const void *, size_t);\nint memcmp(const void *, const void *, size_t);\n' > "$STUBS/string.h"
