@@ -78,7 +78,7 @@ BENCH_ONLY=token "$REL/examples/bench" "$URL" "$OPS" >> "$RESULTS"
 if [ "${BENCH_INSTRUCTIONS:-1}" = 1 ] && command -v valgrind >/dev/null; then
   say "instructions per refund + status round trip (callgrind), Rust, Python, Node"
   bench/instructions.sh "$URL" "$OUT" "$REL/examples/bench" "$VENV/bin/python" "$WORK/node/node_modules" \
-    "${BENCH_INSTRUCTIONS_K:-20}" >> "$RESULTS"
+    "${BENCH_INSTRUCTIONS_K:-300}" >> "$RESULTS"
 fi
 
 say "start-up and sizes"
