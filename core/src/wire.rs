@@ -285,23 +285,27 @@ mod tests {
 
     #[test]
     fn fill_path_puts_the_value_in_place_of_its_placeholder_percent_encoded() {
-        assert_eq!(
-            fill_path(PATH_REFUND, "transactionId", "EK-1_a.b~"),
-            "/api/v0/payment/EK-1_a.b~/refund"
-        );
-        assert_eq!(
-            fill_path(PATH_TRANSACTION, "transactionId", "a/b ?é"),
-            "/api/v0/payment/a%2Fb%20%3F%C3%A9"
-        );
-        // Runs of plain bytes between multi-byte characters, at either end and alone.
-        assert_eq!(
-            fill_path(PATH_TRANSACTION, "transactionId", "é€x-éy"),
-            "/api/v0/payment/%C3%A9%E2%82%ACx-%C3%A9y"
-        );
-        assert_eq!(
-            fill_path(PATH_TRANSACTION, "transactionId", ""),
-            "/api/v0/payment/"
-        );
+        for (template, value, path) in [
+            (PATH_REFUND, "EK-1_a.b~", "/api/v0/payment/EK-1_a.b~/refund"),
+            (
+                PATH_TRANSACTION,
+                "a/b ?é",
+                "/api/v0/payment/a%2Fb%20%3F%C3%A9",
+            ),
+            // Runs of plain bytes between multi-byte characters, at either end, and none at all.
+            (
+                PATH_TRANSACTION,
+                "é€x-éy",
+                "/api/v0/payment/%C3%A9%E2%82%ACx-%C3%A9y",
+            ),
+            (PATH_TRANSACTION, "", "/api/v0/payment/"),
+        ] {
+            assert_eq!(
+                fill_path(template, "transactionId", value),
+                path,
+                "{value:?}"
+            );
+        }
         // Only `{name}` is filled; another placeholder or none leaves the template as it is.
         assert_eq!(fill_path(PATH_ORDER, "transactionId", "x"), PATH_ORDER);
         assert_eq!(fill_path("/a/{id}/{idx}", "idx", "7"), "/a/{id}/7");
