@@ -27,10 +27,10 @@ pub fn id(field: &'static str, value: &str) -> Result<(), Error> {
     }
     // The allowed characters are ASCII: scanned as bytes, and the first other byte begins the
     // character named in the error.
-    let allowed = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
+    let allowed = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
     if let Some(bad) = value
         .bytes()
-        .position(|b| !allowed(&b))
+        .position(|b| !allowed(b))
         .and_then(|at| value.get(at..))
         .and_then(|rest| rest.chars().next())
     {

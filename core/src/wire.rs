@@ -235,10 +235,16 @@ pub mod notify {
     pub const CHECKSUM: &str = "checksum";
 }
 
+/// Every byte but RFC 3986's unreserved ones (letters, digits, `-`, `.`, `_`, `~`) is escaped.
+const PATH_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// Fills `{name}` in a path template with a percent-encoded value (the first occurrence; a
 /// template without it is returned as is).
 pub fn fill_path(template: &str, name: &str, value: &str) -> String {
-    let unreserved = |b: u8| b.is_ascii_alphanumeric() || b"-._~".contains(&b);
     let Some((head, tail)) = template.match_indices('{').find_map(|(at, _)| {
         let rest = template[at + 1..].strip_prefix(name)?.strip_prefix('}')?;
         Some((&template[..at], rest))
@@ -247,23 +253,8 @@ pub fn fill_path(template: &str, name: &str, value: &str) -> String {
     };
     let mut path = String::with_capacity(template.len() + value.len() * 3);
     path.push_str(head);
-    // Unreserved bytes are copied a run at a time (a run is ASCII, so it starts and ends on
-    // character boundaries); every other byte is escaped.
-    let bytes = value.as_bytes();
-    let mut at = 0;
-    while let Some(&b) = bytes.get(at) {
-        let run = bytes[at..].iter().take_while(|&&b| unreserved(b)).count();
-        if run > 0 {
-            path.push_str(&value[at..at + run]);
-            at += run;
-            continue;
-        }
-        const HEX: &[u8; 16] = b"0123456789ABCDEF";
-        path.push('%');
-        path.push(HEX[usize::from(b >> 4)] as char);
-        path.push(HEX[usize::from(b & 0x0f)] as char);
-        at += 1;
-    }
+    // Runs of unreserved bytes come as one piece each, escapes as `%XX`.
+    path.extend(percent_encoding::utf8_percent_encode(value, PATH_VALUE));
     path.push_str(tail);
     path
 }
