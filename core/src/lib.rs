@@ -50,6 +50,7 @@ mod webhooks;
 pub mod wire;
 
 pub use client::Client;
+pub use compact_str::CompactString;
 pub use config::{AmountEncoding, Config, ConfigBuilder, Environment, RefundLookup};
 pub use error::{Error, ErrorKind};
 pub use models::{

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use compact_str::CompactString;
 use rust_decimal::Decimal;
 use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
@@ -180,7 +181,7 @@ impl fmt::Display for RefundStatus {
 #[non_exhaustive]
 pub struct Transaction {
     /// EnKash `transactionId`.
-    pub transaction_id: String,
+    pub transaction_id: CompactString,
     /// Status (open enum).
     pub status: TransactionStatus,
     /// Amount in rupees, exact.
@@ -188,23 +189,23 @@ pub struct Transaction {
     /// Payment mode.
     pub payment_mode: Option<PaymentMode>,
     /// Currency, `INR`.
-    pub currency: Option<String>,
+    pub currency: Option<CompactString>,
     /// Bank code.
-    pub bank_code: Option<String>,
+    pub bank_code: Option<CompactString>,
     /// Bank name.
-    pub bank_name: Option<String>,
+    pub bank_name: Option<CompactString>,
     /// Gateway/bank message (`txnMsg`).
-    pub message: Option<String>,
+    pub message: Option<CompactString>,
     /// `txnDate` as sent (see [`parse_timestamp`]).
-    pub txn_date: Option<String>,
+    pub txn_date: Option<CompactString>,
     /// `created` as sent.
-    pub created: Option<String>,
+    pub created: Option<CompactString>,
     /// `lastModified` as sent.
-    pub last_modified: Option<String>,
+    pub last_modified: Option<CompactString>,
     /// `uniqueTransactionId`.
-    pub unique_transaction_id: Option<String>,
+    pub unique_transaction_id: Option<CompactString>,
     /// Bank reference (`bankTransactionId`).
-    pub bank_transaction_id: Option<String>,
+    pub bank_transaction_id: Option<CompactString>,
 }
 
 impl Transaction {
@@ -213,7 +214,7 @@ impl Transaction {
             transaction_id: w
                 .transaction_id
                 .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| requested_id.to_owned()),
+                .unwrap_or_else(|| requested_id.into()),
             status: TransactionStatus::from_wire(w.status.as_deref().unwrap_or("")),
             amount: w
                 .amount
@@ -238,15 +239,15 @@ impl Transaction {
 #[non_exhaustive]
 pub struct Order {
     /// Order id.
-    pub order_id: String,
+    pub order_id: CompactString,
     /// Order status, when sent.
     pub status: Option<OrderStatus>,
     /// Amount in rupees, when sent (number, or `{value, currency}`).
     pub amount: Option<Decimal>,
     /// `created` as sent.
-    pub created: Option<String>,
+    pub created: Option<CompactString>,
     /// `lastModified` as sent.
-    pub last_modified: Option<String>,
+    pub last_modified: Option<CompactString>,
 }
 
 impl Order {
@@ -266,7 +267,7 @@ impl Order {
             order_id: w
                 .order_id
                 .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| requested_id.to_owned()),
+                .unwrap_or_else(|| requested_id.into()),
             status: w.order_status.as_deref().map(OrderStatus::from_wire),
             amount,
             created: w.created,
@@ -280,33 +281,33 @@ impl Order {
 #[non_exhaustive]
 pub struct Refund {
     /// The merchant `requestId`, the refund's primary key and idempotency key.
-    pub request_id: String,
+    pub request_id: CompactString,
     /// The original payment's `transactionId`.
-    pub transaction_id: String,
+    pub transaction_id: CompactString,
     /// The refund's own transaction id, when the gateway returned a distinct one (§6 #11).
-    pub refund_transaction_id: Option<String>,
+    pub refund_transaction_id: Option<CompactString>,
     /// Refunded amount in rupees, exact.
     pub amount: Decimal,
     /// Mapped status.
     pub status: RefundStatus,
     /// The gateway's status string as sent.
-    pub raw_status: String,
+    pub raw_status: CompactString,
     /// Gateway/bank message (`txnMsg`).
-    pub message: Option<String>,
+    pub message: Option<CompactString>,
     /// `txnDate` as sent.
-    pub txn_date: Option<String>,
+    pub txn_date: Option<CompactString>,
     /// `created` as sent.
-    pub created: Option<String>,
+    pub created: Option<CompactString>,
     /// `lastModified` as sent.
-    pub last_modified: Option<String>,
+    pub last_modified: Option<CompactString>,
     /// `uniqueTransactionId`.
-    pub unique_transaction_id: Option<String>,
+    pub unique_transaction_id: Option<CompactString>,
     /// Bank reference (`bankTransactionId`).
-    pub bank_transaction_id: Option<String>,
+    pub bank_transaction_id: Option<CompactString>,
     /// Payment mode of the refund.
     pub payment_mode: Option<PaymentMode>,
     /// Currency, `INR`.
-    pub currency: Option<String>,
+    pub currency: Option<CompactString>,
 }
 
 impl Refund {
@@ -321,7 +322,7 @@ impl Refund {
         let refund_transaction_id = w
             .transaction_id
             .filter(|id| !id.is_empty() && id != transaction_id)
-            .or_else(|| known_refund_txn.map(str::to_owned));
+            .or_else(|| known_refund_txn.map(CompactString::from));
         let amount = w
             .amount
             .as_deref()
@@ -333,8 +334,8 @@ impl Refund {
             request_id: w
                 .request_id
                 .filter(|r| !r.is_empty())
-                .unwrap_or_else(|| request_id.to_owned()),
-            transaction_id: transaction_id.to_owned(),
+                .unwrap_or_else(|| request_id.into()),
+            transaction_id: transaction_id.into(),
             refund_transaction_id,
             amount,
             status: RefundStatus::from_wire(&raw_status),
@@ -353,9 +354,9 @@ impl Refund {
     /// The query that looks this refund up again.
     pub fn query(&self) -> crate::RefundQuery {
         crate::RefundQuery {
-            transaction_id: self.transaction_id.clone(),
-            request_id: self.request_id.clone(),
-            refund_transaction_id: self.refund_transaction_id.clone(),
+            transaction_id: self.transaction_id.to_string(),
+            request_id: self.request_id.to_string(),
+            refund_transaction_id: self.refund_transaction_id.as_deref().map(str::to_owned),
         }
     }
 }
@@ -412,6 +413,28 @@ mod tests {
             assert_eq!(RefundStatus::from_wire(raw), want, "{raw}");
         }
         assert!(!RefundStatus::Unknown("X".into()).is_terminal());
+    }
+
+    /// Text fields are `CompactString`s: short values are held inline, long ones on the heap;
+    /// either way the text is the JSON string's value, escapes decoded, byte for byte.
+    #[test]
+    fn text_fields_keep_short_long_and_escaped_values_exactly() {
+        let long = "Refund accepted by the beneficiary bank; settlement in T+1";
+        let body = format!(
+            r#"{{"transactionId":"","status":"SUCCESS","currency":"INR","bankName":"State Bank of India (SBI)","txnMsg":"{long}","txnDate":"caf\u00e9 \"x\"","bankCode":""}}"#
+        );
+        let w: wire::WireTransaction = serde_json::from_str(&body).unwrap();
+        let t = Transaction::from_wire(w, "EK-REQUESTED-ID-LONGER-THAN-24-BYTES");
+        assert_eq!(t.transaction_id, "EK-REQUESTED-ID-LONGER-THAN-24-BYTES");
+        assert_eq!(t.currency.as_deref(), Some("INR"));
+        assert_eq!(t.bank_name.as_deref(), Some("State Bank of India (SBI)"));
+        assert_eq!(t.message.as_deref(), Some(long));
+        assert_eq!(t.txn_date.as_deref(), Some("caf\u{e9} \"x\""));
+        assert_eq!(t.bank_code.as_deref(), Some(""));
+        assert_eq!(t.created, None);
+        assert_eq!(t.status, TransactionStatus::Success);
+        let not_text = r#"{"currency": 356}"#;
+        assert!(serde_json::from_str::<wire::WireTransaction>(not_text).is_err());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use compact_str::CompactString;
 use rust_decimal::Decimal;
 use serde_json::value::RawValue;
 
@@ -19,9 +20,9 @@ use crate::wire::notify as f;
 #[non_exhaustive]
 pub struct PaymentNotification {
     /// `transactionId`.
-    pub transaction_id: Option<String>,
+    pub transaction_id: Option<CompactString>,
     /// `orderId`.
-    pub order_id: Option<String>,
+    pub order_id: Option<CompactString>,
     /// `transactionStatus`, else `status` (§6 #16).
     pub status: Option<TransactionStatus>,
     /// `orderStatus`.
@@ -43,29 +44,29 @@ pub struct PaymentNotification {
     /// `paymentMode`.
     pub payment_mode: Option<PaymentMode>,
     /// `currency`.
-    pub currency: Option<String>,
+    pub currency: Option<CompactString>,
     /// `bankCode`.
-    pub bank_code: Option<String>,
+    pub bank_code: Option<CompactString>,
     /// `bankName`.
-    pub bank_name: Option<String>,
+    pub bank_name: Option<CompactString>,
     /// `cardScheme`.
-    pub card_scheme: Option<String>,
+    pub card_scheme: Option<CompactString>,
     /// `maskedCardNumber`.
-    pub masked_card_number: Option<String>,
+    pub masked_card_number: Option<CompactString>,
     /// `cardHolderName`.
-    pub card_holder_name: Option<String>,
+    pub card_holder_name: Option<CompactString>,
     /// `bankTransactionId`.
-    pub bank_transaction_id: Option<String>,
+    pub bank_transaction_id: Option<CompactString>,
     /// `uniqueTransactionId`.
-    pub unique_transaction_id: Option<String>,
+    pub unique_transaction_id: Option<CompactString>,
     /// `txnMsg`.
-    pub message: Option<String>,
+    pub message: Option<CompactString>,
     /// `txnDate` as sent.
-    pub txn_date: Option<String>,
+    pub txn_date: Option<CompactString>,
     /// `checksum` as sent.
-    pub checksum: Option<String>,
+    pub checksum: Option<CompactString>,
     /// `paymentToken` (kept out of Debug output).
-    pub payment_token: Option<String>,
+    pub payment_token: Option<CompactString>,
 }
 
 impl fmt::Debug for PaymentNotification {
@@ -127,7 +128,7 @@ pub fn parse_payment_notification(raw: &[u8]) -> Result<PaymentNotification, Err
     })?;
     let s = |k: &str| {
         map.get(k)
-            .and_then(|v| serde_json::from_str::<String>(v.get()).ok())
+            .and_then(|v| serde_json::from_str::<CompactString>(v.get()).ok())
     };
     let d = |k: &str| map.get(k).and_then(|v| decimal_from_json_text(v.get()));
     let status = s(f::TRANSACTION_STATUS)

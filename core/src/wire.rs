@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -136,33 +137,33 @@ pub struct RefundEnquiryBody<'a> {
 #[serde(rename_all = "camelCase")]
 pub struct WireTransaction {
     /// `transactionId`
-    pub transaction_id: Option<String>,
+    pub transaction_id: Option<CompactString>,
     /// `created`
-    pub created: Option<String>,
+    pub created: Option<CompactString>,
     /// `lastModified`
-    pub last_modified: Option<String>,
+    pub last_modified: Option<CompactString>,
     /// `amount` (raw number text)
     pub amount: Option<Box<RawValue>>,
     /// `paymentMode`
-    pub payment_mode: Option<String>,
+    pub payment_mode: Option<CompactString>,
     /// `bankCode`
-    pub bank_code: Option<String>,
+    pub bank_code: Option<CompactString>,
     /// `bankName`
-    pub bank_name: Option<String>,
+    pub bank_name: Option<CompactString>,
     /// `currency`
-    pub currency: Option<String>,
+    pub currency: Option<CompactString>,
     /// `status`
-    pub status: Option<String>,
+    pub status: Option<CompactString>,
     /// `txnMsg`
-    pub txn_msg: Option<String>,
+    pub txn_msg: Option<CompactString>,
     /// `txnDate`
-    pub txn_date: Option<String>,
+    pub txn_date: Option<CompactString>,
     /// `uniqueTransactionId`
-    pub unique_transaction_id: Option<String>,
+    pub unique_transaction_id: Option<CompactString>,
     /// `bankTransactionId`
-    pub bank_transaction_id: Option<String>,
+    pub bank_transaction_id: Option<CompactString>,
     /// `requestId` (enquiry responses only, INFERRED)
-    pub request_id: Option<String>,
+    pub request_id: Option<CompactString>,
 }
 
 /// Order object of the order-status response (§4.3).
@@ -170,13 +171,13 @@ pub struct WireTransaction {
 #[serde(rename_all = "camelCase")]
 pub struct WireOrder {
     /// `orderId`
-    pub order_id: Option<String>,
+    pub order_id: Option<CompactString>,
     /// `created`
-    pub created: Option<String>,
+    pub created: Option<CompactString>,
     /// `lastModified`
-    pub last_modified: Option<String>,
+    pub last_modified: Option<CompactString>,
     /// `orderStatus`
-    pub order_status: Option<String>,
+    pub order_status: Option<CompactString>,
     /// `amount` (INFERRED; number or `{value,currency}`)
     pub amount: Option<Box<RawValue>>,
 }

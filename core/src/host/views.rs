@@ -5,6 +5,8 @@
 //! the same list; Node sends the views as they serialize (camelCase). Statuses travel as their
 //! text, amounts as [`Money`] (exact).
 
+use compact_str::CompactString;
+
 use crate::host::{Money, SecretText};
 use crate::models::{Order, Refund, Transaction};
 use crate::token::TokenInfo;
@@ -202,6 +204,10 @@ fn text<T: std::fmt::Display>(v: Option<T>) -> Option<String> {
     v.map(|s| s.to_string())
 }
 
+fn owned(v: Option<CompactString>) -> Option<String> {
+    v.map(String::from)
+}
+
 impl From<Refund> for RefundView {
     fn from(r: Refund) -> Self {
         RefundView {
@@ -209,17 +215,17 @@ impl From<Refund> for RefundView {
             status: r.status.as_str().to_owned(),
             is_final: r.status.is_terminal(),
             payment_mode: text(r.payment_mode),
-            request_id: r.request_id,
-            transaction_id: r.transaction_id,
-            refund_transaction_id: r.refund_transaction_id,
-            raw_status: r.raw_status,
-            message: r.message,
-            txn_date: r.txn_date,
-            created: r.created,
-            last_modified: r.last_modified,
-            unique_transaction_id: r.unique_transaction_id,
-            bank_transaction_id: r.bank_transaction_id,
-            currency: r.currency,
+            request_id: r.request_id.into(),
+            transaction_id: r.transaction_id.into(),
+            refund_transaction_id: owned(r.refund_transaction_id),
+            raw_status: r.raw_status.into(),
+            message: owned(r.message),
+            txn_date: owned(r.txn_date),
+            created: owned(r.created),
+            last_modified: owned(r.last_modified),
+            unique_transaction_id: owned(r.unique_transaction_id),
+            bank_transaction_id: owned(r.bank_transaction_id),
+            currency: owned(r.currency),
         }
     }
 }
@@ -230,16 +236,16 @@ impl From<Transaction> for TransactionView {
             status: t.status.as_str().to_owned(),
             amount: t.amount.map(Money),
             payment_mode: text(t.payment_mode),
-            transaction_id: t.transaction_id,
-            currency: t.currency,
-            bank_code: t.bank_code,
-            bank_name: t.bank_name,
-            message: t.message,
-            txn_date: t.txn_date,
-            created: t.created,
-            last_modified: t.last_modified,
-            unique_transaction_id: t.unique_transaction_id,
-            bank_transaction_id: t.bank_transaction_id,
+            transaction_id: t.transaction_id.into(),
+            currency: owned(t.currency),
+            bank_code: owned(t.bank_code),
+            bank_name: owned(t.bank_name),
+            message: owned(t.message),
+            txn_date: owned(t.txn_date),
+            created: owned(t.created),
+            last_modified: owned(t.last_modified),
+            unique_transaction_id: owned(t.unique_transaction_id),
+            bank_transaction_id: owned(t.bank_transaction_id),
         }
     }
 }
@@ -249,9 +255,9 @@ impl From<Order> for OrderView {
         OrderView {
             status: text(o.status),
             amount: o.amount.map(Money),
-            order_id: o.order_id,
-            created: o.created,
-            last_modified: o.last_modified,
+            order_id: o.order_id.into(),
+            created: owned(o.created),
+            last_modified: owned(o.last_modified),
         }
     }
 }
@@ -296,20 +302,20 @@ impl From<PaymentNotification> for PaymentNotificationView {
             mdr: n.mdr.map(Money),
             mdr_gst: n.mdr_gst.map(Money),
             payment_mode: text(n.payment_mode),
-            transaction_id: n.transaction_id,
-            order_id: n.order_id,
-            currency: n.currency,
-            bank_code: n.bank_code,
-            bank_name: n.bank_name,
-            card_scheme: n.card_scheme,
-            masked_card_number: n.masked_card_number,
-            card_holder_name: n.card_holder_name,
-            bank_transaction_id: n.bank_transaction_id,
-            unique_transaction_id: n.unique_transaction_id,
-            message: n.message,
-            txn_date: n.txn_date,
-            checksum: n.checksum,
-            payment_token: n.payment_token.map(SecretText),
+            transaction_id: owned(n.transaction_id),
+            order_id: owned(n.order_id),
+            currency: owned(n.currency),
+            bank_code: owned(n.bank_code),
+            bank_name: owned(n.bank_name),
+            card_scheme: owned(n.card_scheme),
+            masked_card_number: owned(n.masked_card_number),
+            card_holder_name: owned(n.card_holder_name),
+            bank_transaction_id: owned(n.bank_transaction_id),
+            unique_transaction_id: owned(n.unique_transaction_id),
+            message: owned(n.message),
+            txn_date: owned(n.txn_date),
+            checksum: owned(n.checksum),
+            payment_token: owned(n.payment_token).map(SecretText),
         }
     }
 }

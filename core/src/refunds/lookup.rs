@@ -164,7 +164,8 @@ impl Client {
                 return Ok(refund);
             }
             if query.refund_transaction_id.is_none() {
-                query.refund_transaction_id = refund.refund_transaction_id.clone();
+                query.refund_transaction_id =
+                    refund.refund_transaction_id.as_deref().map(str::to_owned);
             }
             tracing::debug!(status = %refund.raw_status, "refund not final yet");
             if !deadline.sleep_if_time(interval).await {
