@@ -309,15 +309,7 @@ impl Transport {
                     Box::pin(self.exchange_proxied(client, request, headers)).await?
                 }
             };
-            let server_request_id = REQUEST_ID_HEADERS
-                .iter()
-                .find_map(|h| headers.get(h))
-                .and_then(|v| v.to_str().ok())
-                .map(|s| s.chars().take(128).collect::<String>());
-            let retry_after = headers
-                .get(RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(parse_retry_after);
+            let (server_request_id, retry_after) = reply_metadata(&headers);
             Ok(Reply {
                 status,
                 server_request_id,
@@ -476,6 +468,30 @@ fn is_stale_connection(err: &(dyn StdError + 'static)) -> bool {
     false
 }
 
+/// The gateway's request id (the first of [`REQUEST_ID_HEADERS`] present, at most 128
+/// characters) and its `Retry-After`, read in one pass over the answer's few headers (a lookup
+/// per name hashes each name: four of them cost more than the pass).
+fn reply_metadata(headers: &HeaderMap) -> (Option<String>, Option<Duration>) {
+    let mut request_id: Option<(usize, &HeaderValue)> = None;
+    let mut retry_after = None;
+    for (name, value) in headers {
+        if name == RETRY_AFTER {
+            retry_after = retry_after.or(Some(value));
+        } else if let Some(rank) = REQUEST_ID_HEADERS.iter().position(|h| h == name) {
+            if request_id.is_none_or(|(kept, _)| rank < kept) {
+                request_id = Some((rank, value));
+            }
+        }
+    }
+    let request_id = request_id
+        .and_then(|(_, v)| v.to_str().ok())
+        .map(|s| s.chars().take(128).collect::<String>());
+    let retry_after = retry_after
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_retry_after);
+    (request_id, retry_after)
+}
+
 /// The `Content-Length` a response announced, if any.
 fn content_length(headers: &HeaderMap) -> Option<u64> {
     headers
@@ -571,6 +587,27 @@ mod tests {
             .into_iter()
             .map(|c| Ok::<_, std::io::Error>(Frame::data(Bytes::from(c))));
         http::Response::new(StreamBody::new(futures_util::stream::iter(frames)))
+    }
+
+    #[test]
+    fn reply_metadata_keeps_the_first_listed_request_id_header_and_the_first_retry_after() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(reply_metadata(&headers), (None, None));
+        headers.append("x-correlation-id", HeaderValue::from_static("corr-1"));
+        headers.append(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.append("request-id", HeaderValue::from_static("req-1"));
+        headers.append("request-id", HeaderValue::from_static("req-2"));
+        headers.append(RETRY_AFTER, HeaderValue::from_static("3"));
+        headers.append(RETRY_AFTER, HeaderValue::from_static("9"));
+        assert_eq!(
+            reply_metadata(&headers),
+            (Some("req-1".to_owned()), Some(Duration::from_secs(3)))
+        );
+        headers.append(
+            "x-request-id",
+            HeaderValue::from_str(&"r".repeat(300)).unwrap(),
+        );
+        assert_eq!(reply_metadata(&headers).0, Some("r".repeat(128)));
     }
 
     #[tokio::test]
