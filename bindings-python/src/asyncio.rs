@@ -228,5 +228,6 @@ where
         }
     })?;
     py_future.call_method1(intern!(py, "add_done_callback"), (on_done,))?;
+    rt.nudge();
     Ok(py_future)
 }

@@ -1,5 +1,5 @@
-//! How `enkash.Client` waits: the call runs on the runtime's thread while the caller waits with
-//! the GIL released.
+//! How `enkash.Client` waits: with the GIL released, driving the call from the calling thread
+//! when it is the only blocking call running, else waiting for the runtime's thread to run it.
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -14,10 +14,9 @@ use crate::runtime::runtime;
 /// How often a waiting caller looks for Ctrl-C (KeyboardInterrupt).
 const SIGNAL_CHECK: Duration = Duration::from_millis(100);
 
-/// Runs `fut` on the runtime's thread while this thread waits with the GIL released, waking
-/// every 100 ms to honour Ctrl-C (KeyboardInterrupt aborts the wait; a refund in flight was
-/// handed off by the core and finishes on the runtime). The runtime's thread owns the I/O
-/// driver, so the only cross-thread handoffs are the call and its result. A panic becomes
+/// Runs `fut` with the GIL released (see [`crate::runtime::PyRuntime`] for which thread runs
+/// it), looking for Ctrl-C every 100 ms: KeyboardInterrupt stops the wait (a refund in flight was
+/// handed to its own task by the core and finishes on the runtime). A panic becomes
 /// `enkash.InternalError`.
 pub fn block_on<T, F>(py: Python<'_>, fut: F) -> PyResult<T>
 where
@@ -25,23 +24,45 @@ where
     T: Send + 'static,
 {
     let rt = runtime()?;
-    // Boxed: the spawned task is moved several times before it runs.
-    let fut = Box::pin(fut);
-    let (tx, rx) = std::sync::mpsc::sync_channel(1);
-    let task = rt.handle().spawn(async move {
-        let _ = tx.send(AssertUnwindSafe(fut).catch_unwind().await);
-    });
-    let waited = py.detach(move || loop {
-        match rx.recv_timeout(SIGNAL_CHECK) {
-            Ok(result) => break Ok(Some(result)),
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                if let Err(signal) = Python::attach(|py| py.check_signals()) {
-                    break Err(signal);
+    // On one of the runtime's threads (a token provider calling a backend client, run by
+    // `spawn_blocking`) this thread cannot drive the runtime: it hands the call over.
+    let caller = rt.arrive(tokio::runtime::Handle::try_current().is_err());
+    let fut = AssertUnwindSafe(fut).catch_unwind();
+    let waited = if caller.lone() {
+        py.detach(|| {
+            rt.drive(async {
+                tokio::select! {
+                    biased;
+                    done = fut => Ok(Some(done)),
+                    signal = signals() => Err(signal),
                 }
+            })
+        })
+    } else {
+        // Boxed: the spawned task is moved several times before it runs.
+        let fut = Box::pin(fut);
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let task = rt.handle().spawn(async move {
+            let _ = tx.send(fut.await);
+        });
+        rt.nudge();
+        let waited = py.detach(move || loop {
+            match rx.recv_timeout(SIGNAL_CHECK) {
+                Ok(result) => break Ok(Some(result)),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    if let Err(signal) = Python::attach(|py| py.check_signals()) {
+                        break Err(signal);
+                    }
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break Ok(None),
             }
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break Ok(None),
+        });
+        if waited.is_err() {
+            task.abort();
         }
-    });
+        waited
+    };
+    drop(caller);
     match waited {
         Ok(Some(Ok(Ok(v)))) => Ok(v),
         Ok(Some(Ok(Err(e)))) => Err(to_py_err(py, e)),
@@ -49,9 +70,19 @@ where
         Ok(None) => Err(internal_error(
             "the runtime stopped before the call finished",
         )),
-        Err(signal) => {
-            task.abort();
-            Err(signal)
+        Err(signal) => Err(signal),
+    }
+}
+
+/// Resolves with the first pending signal's exception (Ctrl-C: KeyboardInterrupt), looking every
+/// [`SIGNAL_CHECK`].
+async fn signals() -> PyErr {
+    let mut every = tokio::time::interval(SIGNAL_CHECK);
+    every.tick().await;
+    loop {
+        every.tick().await;
+        if let Err(signal) = Python::attach(|py| py.check_signals()) {
+            return signal;
         }
     }
 }

@@ -1,54 +1,182 @@
 //! The tokio runtime the extension runs on: one per process (rebuilt in a forked child: a
 //! runtime's threads do not survive `fork()`), stopped at interpreter exit.
 
+use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use pyo3::prelude::*;
-use tokio::runtime::Handle;
-use tokio::sync::oneshot;
+use tokio::runtime::{Handle, Runtime};
+use tokio::sync::Notify;
 
 use crate::errors::internal_error;
 
 static RUNTIME: Mutex<Option<(u32, Arc<PyRuntime>)>> = Mutex::new(None);
 
-/// A current-thread tokio runtime driven by one thread of its own ("enkash-py"): every call's
-/// task, its sockets and timers live on that thread, so a call costs one hand-off there and one
-/// back, never a steal between workers competing with the interpreter for the cores (measured
-/// A/B against 2 workers: one thread 3.0-3.3k -> 3.7-3.8k ops/s, 16 threads unchanged).
+/// How long no blocking call may have been running before the runtime's own thread drives the
+/// runtime again (and how often it looks while callers keep coming).
+const QUIET: Duration = Duration::from_millis(1);
+
+/// A current-thread tokio runtime, one per process. A blocking call made while no other is
+/// running drives the runtime from its own thread: its sockets, timers and tasks run right there,
+/// with no hand-off to another thread and back (measured: see bench/results). Otherwise the
+/// runtime's own thread ("enkash-py") drives it: blocking calls that overlap another hand their
+/// work to it and wait, asyncio calls, a refund whose caller was interrupted, pooled connections.
+/// It steps aside when a lone blocking call arrives and takes over again when a call needs it
+/// (a nudge) or once no blocking call has run for [`QUIET`].
 pub struct PyRuntime {
-    handle: Handle,
-    stop: Mutex<Option<oneshot::Sender<()>>>,
+    runtime: Arc<Runtime>,
+    shared: Arc<Shared>,
+    driver: std::thread::Thread,
+}
+
+/// What blocking callers and the runtime's own thread tell each other.
+struct Shared {
+    /// Blocking calls running now.
+    callers: AtomicUsize,
+    /// Blocking calls started so far (the driver waits for this to stop moving).
+    started: AtomicUsize,
+    /// The runtime's own thread is driving (or about to).
+    driving: AtomicBool,
+    /// Work was handed to the runtime from outside a blocking call: drive now, not after QUIET.
+    nudged: AtomicBool,
+    stopping: AtomicBool,
+    /// Wakes the runtime's own thread out of driving.
+    step_aside: Notify,
 }
 
 impl PyRuntime {
     fn start() -> std::io::Result<PyRuntime> {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        let handle = rt.handle().clone();
-        let (stop, stopped) = oneshot::channel::<()>();
-        std::thread::Builder::new()
+        let runtime = Arc::new(
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?,
+        );
+        let shared = Arc::new(Shared {
+            callers: AtomicUsize::new(0),
+            started: AtomicUsize::new(0),
+            driving: AtomicBool::new(false),
+            nudged: AtomicBool::new(false),
+            stopping: AtomicBool::new(false),
+            step_aside: Notify::new(),
+        });
+        let driver = std::thread::Builder::new()
             .name("enkash-py".to_owned())
-            .spawn(move || {
-                let _ = rt.block_on(stopped);
-                rt.shutdown_background();
-            })?;
+            .spawn({
+                let runtime = runtime.clone();
+                let shared = shared.clone();
+                move || drive_while_idle(runtime, &shared)
+            })?
+            .thread()
+            .clone();
         Ok(PyRuntime {
-            handle,
-            stop: Mutex::new(Some(stop)),
+            runtime,
+            shared,
+            driver,
         })
     }
 
     pub fn handle(&self) -> &Handle {
-        &self.handle
+        self.runtime.handle()
+    }
+
+    /// Work was handed to the runtime by something that will not drive it (an asyncio call, a
+    /// blocking call overlapping another): make sure the runtime's own thread drives it now.
+    pub fn nudge(&self) {
+        // Set even while the runtime's thread drives: it may be stepping aside right now, and a
+        // lost nudge would leave an overlapping call's work undriven once the lone caller leaves.
+        self.shared.nudged.store(true, Ordering::SeqCst);
+        if !self.shared.driving.load(Ordering::SeqCst) {
+            self.driver.unpark();
+        }
+    }
+
+    /// A blocking call begins; it ends when the returned value is dropped. A lone call (none
+    /// other running) that `may_drive` has the runtime's own thread step aside, so it can
+    /// [`drive`](Self::drive).
+    pub fn arrive(&self, may_drive: bool) -> Caller<'_> {
+        let shared = &*self.shared;
+        shared.started.fetch_add(1, Ordering::SeqCst);
+        let lone = shared.callers.fetch_add(1, Ordering::SeqCst) == 0 && may_drive;
+        if lone && shared.driving.load(Ordering::SeqCst) {
+            shared.step_aside.notify_one();
+        }
+        Caller { shared, lone }
+    }
+
+    /// Runs `fut` to completion on this thread, driving the runtime meanwhile (once the runtime's
+    /// own thread has stepped aside). Must be called without the GIL and outside any runtime.
+    pub fn drive<F: Future>(&self, fut: F) -> F::Output {
+        self.runtime.block_on(async {
+            // First let the tasks already due run and the sockets be polled once (a connection
+            // the server closed just before this call is then seen closed, not reused).
+            tokio::task::yield_now().await;
+            let out = fut.await;
+            // Let the tasks this call woke last (its connection going back to the pool) run
+            // before this thread stops driving.
+            tokio::task::yield_now().await;
+            out
+        })
     }
 
     fn stop(&self) {
-        if let Some(stop) = self.stop.lock().unwrap_or_else(|p| p.into_inner()).take() {
-            let _ = stop.send(());
+        self.shared.stopping.store(true, Ordering::SeqCst);
+        self.shared.step_aside.notify_one();
+        self.driver.unpark();
+    }
+}
+
+/// A blocking call in progress (see [`PyRuntime::arrive`]).
+pub struct Caller<'a> {
+    shared: &'a Shared,
+    lone: bool,
+}
+
+impl Caller<'_> {
+    /// No other blocking call was running when this one began: it may drive the runtime.
+    pub fn lone(&self) -> bool {
+        self.lone
+    }
+}
+
+impl Drop for Caller<'_> {
+    fn drop(&mut self) {
+        self.shared.callers.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// The runtime's own thread: drives the runtime until a blocking caller arrives, then waits for
+/// callers to stay away for [`QUIET`] (or for a nudge) and drives again; until stopped.
+fn drive_while_idle(runtime: Arc<Runtime>, shared: &Shared) {
+    'driving: while !shared.stopping.load(Ordering::SeqCst) {
+        shared.driving.store(true, Ordering::SeqCst);
+        // A lone caller that arrived before `driving` was set did not ask this thread to step
+        // aside: leave the runtime to it.
+        if shared.callers.load(Ordering::SeqCst) == 0 || shared.nudged.swap(false, Ordering::SeqCst)
+        {
+            runtime.block_on(shared.step_aside.notified());
         }
+        shared.driving.store(false, Ordering::SeqCst);
+        loop {
+            let seen = shared.started.load(Ordering::SeqCst);
+            std::thread::park_timeout(QUIET);
+            if shared.stopping.load(Ordering::SeqCst) {
+                break 'driving;
+            }
+            if shared.nudged.load(Ordering::SeqCst)
+                || (shared.callers.load(Ordering::SeqCst) == 0
+                    && shared.started.load(Ordering::SeqCst) == seen)
+            {
+                continue 'driving;
+            }
+        }
+    }
+    match Arc::try_unwrap(runtime) {
+        Ok(runtime) => runtime.shutdown_background(),
+        // Still shared (with `PyRuntime`, or a call in flight): leaked, as at exit a runtime must
+        // not be dropped by a thread that may find another one driving it.
+        Err(shared) => std::mem::forget(shared),
     }
 }
 

@@ -13,7 +13,7 @@ import pytest
 import enkash
 from enkash import _native
 
-from .conftest import Mock, make_client
+from .conftest import Mock, make_async_client, make_client
 
 
 def test_sixteen_threads_share_one_client_and_one_token(mock: Mock) -> None:
@@ -56,6 +56,35 @@ def test_gil_is_released_while_waiting(mock: Mock) -> None:
     spinner.join()
     # Four 400 ms waits ran in parallel while another Python thread kept running.
     assert ticks > 100
+
+
+def test_blocking_calls_and_an_asyncio_loop_share_the_runtime(mock: Mock) -> None:
+    # A lone blocking call drives the runtime from its own thread; asyncio calls started meanwhile
+    # (delayed answers outliving each blocking call) must still finish when it stops driving.
+    import asyncio
+
+    mock.transactions(("EKMIX1", "100"), ("EKMIX2", "100"))
+    mock.add_fault(route="get_transaction", kind="delay", delay_ms=150, times=8)
+    sync_client = make_client(mock)
+    async_client = make_async_client(mock)
+    sync_client.check_token()
+    finished: list[str] = []
+
+    def on_loop() -> None:
+        async def main() -> list[str]:
+            txns = await asyncio.gather(*(async_client.get_transaction("EKMIX2") for _ in range(8)))
+            return [t.transaction_id for t in txns]
+
+        finished.extend(asyncio.run(main()))
+
+    loop_thread = threading.Thread(target=on_loop)
+    loop_thread.start()
+    refunds = [sync_client.refund("EKMIX1", Decimal("0.50")) for _ in range(20)]
+    loop_thread.join(30)
+    assert not loop_thread.is_alive(), "the asyncio calls never finished"
+    assert finished == ["EKMIX2"] * 8
+    assert [r.amount for r in refunds] == [Decimal("0.50")] * 20
+    assert len(mock.journal()["refunds"]) == 20
 
 
 def test_every_error_kind_has_its_class() -> None:
