@@ -29,12 +29,22 @@ where
     let caller = rt.arrive(tokio::runtime::Handle::try_current().is_err());
     let fut = AssertUnwindSafe(fut).catch_unwind();
     let waited = if caller.lone() {
+        // Only the main thread ever sees a signal's exception (`PyErr_CheckSignals` does nothing
+        // elsewhere): other threads skip the timer.
+        let watch_signals = on_main_thread(py);
         py.detach(|| {
             rt.drive(async {
+                let signals = async {
+                    if watch_signals {
+                        signals().await
+                    } else {
+                        std::future::pending().await
+                    }
+                };
                 tokio::select! {
                     biased;
                     done = fut => Ok(Some(done)),
-                    signal = signals() => Err(signal),
+                    signal = signals => Err(signal),
                 }
             })
         })
@@ -72,6 +82,30 @@ where
         )),
         Err(signal) => Err(signal),
     }
+}
+
+thread_local! {
+    /// Whether this thread is the interpreter's main thread (looked up once per thread).
+    static ON_MAIN_THREAD: std::cell::Cell<Option<bool>> = const { std::cell::Cell::new(None) };
+}
+
+/// Whether the calling thread is the interpreter's main thread (when in doubt: yes, so Ctrl-C is
+/// still looked for).
+fn on_main_thread(py: Python<'_>) -> bool {
+    ON_MAIN_THREAD.with(|known| {
+        if let Some(main) = known.get() {
+            return main;
+        }
+        let main = py
+            .import("threading")
+            .and_then(|threading| {
+                let current = threading.call_method0("current_thread")?;
+                Ok(current.is(&threading.call_method0("main_thread")?))
+            })
+            .unwrap_or(true);
+        known.set(Some(main));
+        main
+    })
 }
 
 /// Resolves with the first pending signal's exception (Ctrl-C: KeyboardInterrupt), looking every
