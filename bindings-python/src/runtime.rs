@@ -109,9 +109,9 @@ impl PyRuntime {
     /// own thread has stepped aside). Must be called without the GIL and outside any runtime.
     pub fn drive<F: Future>(&self, fut: F) -> F::Output {
         self.runtime.block_on(async {
-            // First let the tasks already due run (the previous call's connection going back to
-            // the pool) and the sockets be polled once (a connection the server closed just
-            // before this call is then seen closed, not reused).
+            // First let the tasks already due run (the previous call's connection task finishing
+            // that exchange) and the sockets be polled once (a connection the server closed just
+            // before this call is then seen closed, not tried).
             tokio::task::yield_now().await;
             fut.await
         })
