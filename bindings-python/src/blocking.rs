@@ -31,7 +31,7 @@ where
     let waited = if caller.lone() {
         // Only the main thread ever sees a signal's exception (`PyErr_CheckSignals` does nothing
         // elsewhere): other threads skip the timer.
-        let watch_signals = on_main_thread(py);
+        let watch_signals = on_main_thread(py, rt.id());
         py.detach(|| {
             rt.drive(async {
                 let signals = async {
@@ -85,16 +85,20 @@ where
 }
 
 thread_local! {
-    /// Whether this thread is the interpreter's main thread (looked up once per thread).
-    static ON_MAIN_THREAD: std::cell::Cell<Option<bool>> = const { std::cell::Cell::new(None) };
+    /// Whether this thread is the interpreter's main thread, looked up once per thread and
+    /// runtime (a child forked from another thread has that thread as its main one, and a runtime
+    /// of its own).
+    static ON_MAIN_THREAD: std::cell::Cell<Option<(u64, bool)>> = const { std::cell::Cell::new(None) };
 }
 
 /// Whether the calling thread is the interpreter's main thread (when in doubt: yes, so Ctrl-C is
 /// still looked for).
-fn on_main_thread(py: Python<'_>) -> bool {
+fn on_main_thread(py: Python<'_>, runtime_id: u64) -> bool {
     ON_MAIN_THREAD.with(|known| {
-        if let Some(main) = known.get() {
-            return main;
+        if let Some((id, main)) = known.get() {
+            if id == runtime_id {
+                return main;
+            }
         }
         let main = py
             .import("threading")
@@ -103,7 +107,7 @@ fn on_main_thread(py: Python<'_>) -> bool {
                 Ok(current.is(&threading.call_method0("main_thread")?))
             })
             .unwrap_or(true);
-        known.set(Some(main));
+        known.set(Some((runtime_id, main)));
         main
     })
 }

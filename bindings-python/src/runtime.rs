@@ -2,7 +2,7 @@
 //! runtime's threads do not survive `fork()`), stopped at interpreter exit.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -26,6 +26,8 @@ const QUIET: Duration = Duration::from_millis(1);
 /// It steps aside when a lone blocking call arrives and takes over again when a call needs it
 /// (a nudge) or once no blocking call has run for [`QUIET`].
 pub struct PyRuntime {
+    /// Unique in this process and its forked children (numbered on from the parent's).
+    id: u64,
     runtime: Arc<Runtime>,
     shared: Arc<Shared>,
     driver: std::thread::Thread,
@@ -70,11 +72,17 @@ impl PyRuntime {
             })?
             .thread()
             .clone();
+        static STARTED: AtomicU64 = AtomicU64::new(0);
         Ok(PyRuntime {
+            id: STARTED.fetch_add(1, Ordering::SeqCst),
             runtime,
             shared,
             driver,
         })
+    }
+
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     pub fn handle(&self) -> &Handle {
