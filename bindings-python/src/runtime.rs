@@ -15,8 +15,11 @@ use crate::errors::internal_error;
 static RUNTIME: Mutex<Option<(u32, Arc<PyRuntime>)>> = Mutex::new(None);
 
 /// How long no blocking call may have been running before the runtime's own thread drives the
-/// runtime again (and how often it looks while callers keep coming).
+/// runtime again.
 const QUIET: Duration = Duration::from_millis(1);
+/// How often the runtime's own thread looks again while a blocking call is running (it drives
+/// everything meanwhile; a nudge wakes the thread at once).
+const BUSY_LOOK: Duration = Duration::from_millis(10);
 
 /// A current-thread tokio runtime, one per process. A blocking call made while no other is
 /// running drives the runtime from its own thread: its sockets, timers and tasks run right there,
@@ -24,7 +27,8 @@ const QUIET: Duration = Duration::from_millis(1);
 /// runtime's own thread ("enkash-py") drives it: blocking calls that overlap another hand their
 /// work to it and wait, asyncio calls, a refund whose caller was interrupted, pooled connections.
 /// It steps aside when a lone blocking call arrives and takes over again when a call needs it
-/// (a nudge) or once no blocking call has run for [`QUIET`].
+/// (a nudge) or once no blocking call has run for [`QUIET`] (looking every [`BUSY_LOOK`] while
+/// one runs).
 pub struct PyRuntime {
     /// Unique in this process and its forked children (numbered on from the parent's).
     id: u64,
@@ -165,7 +169,8 @@ fn drive_while_idle(runtime: Arc<Runtime>, shared: &Shared) {
         shared.driving.store(false, Ordering::SeqCst);
         loop {
             let seen = shared.started.load(Ordering::SeqCst);
-            std::thread::park_timeout(QUIET);
+            let busy = shared.callers.load(Ordering::SeqCst) > 0;
+            std::thread::park_timeout(if busy { BUSY_LOOK } else { QUIET });
             if shared.stopping.load(Ordering::SeqCst) {
                 break 'driving;
             }
