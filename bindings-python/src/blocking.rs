@@ -33,20 +33,27 @@ where
         // elsewhere): other threads skip the timer.
         let watch_signals = on_main_thread(py, rt.id());
         py.detach(|| {
-            rt.drive(async {
-                let signals = async {
-                    if watch_signals {
-                        signals().await
-                    } else {
-                        std::future::pending().await
+            let mut fut = std::pin::pin!(fut);
+            if !watch_signals {
+                return Ok(Some(rt.drive(fut)));
+            }
+            // Signals are looked at between stretches of driving, outside the runtime: a Python
+            // signal handler may itself make an enkash call (handed to the runtime's thread).
+            loop {
+                let done = rt.drive(async {
+                    tokio::select! {
+                        biased;
+                        done = &mut fut => Some(done),
+                        () = tokio::time::sleep(SIGNAL_CHECK) => None,
                     }
-                };
-                tokio::select! {
-                    biased;
-                    done = fut => Ok(Some(done)),
-                    signal = signals => Err(signal),
+                });
+                if let Some(done) = done {
+                    break Ok(Some(done));
                 }
-            })
+                if let Err(signal) = Python::attach(|py| py.check_signals()) {
+                    break Err(signal);
+                }
+            }
         })
     } else {
         // Boxed: the spawned task is moved several times before it runs.
@@ -110,19 +117,6 @@ fn on_main_thread(py: Python<'_>, runtime_id: u64) -> bool {
         known.set(Some((runtime_id, main)));
         main
     })
-}
-
-/// Resolves with the first pending signal's exception (Ctrl-C: KeyboardInterrupt), looking every
-/// [`SIGNAL_CHECK`].
-async fn signals() -> PyErr {
-    let mut every = tokio::time::interval(SIGNAL_CHECK);
-    every.tick().await;
-    loop {
-        every.tick().await;
-        if let Err(signal) = Python::attach(|py| py.check_signals()) {
-            return signal;
-        }
-    }
 }
 
 /// Panics inside the runtime, to prove a panic surfaces as `enkash.InternalError`.

@@ -87,6 +87,34 @@ def test_blocking_calls_and_an_asyncio_loop_share_the_runtime(mock: Mock) -> Non
     assert len(mock.journal()["refunds"]) == 20
 
 
+SIGNAL_HANDLER_SCRIPT = r"""
+import os, signal, sys, threading
+import enkash
+c = enkash.Client(access_key="ak_test", secret_key="sk_test", base_url=sys.argv[1])
+seen = []
+signal.signal(signal.SIGUSR1, lambda *_: seen.append(c.get_transaction("EKSIG2").transaction_id))
+threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGUSR1)).start()
+slow = c.get_transaction("EKSIG1")   # answered after 800 ms; the handler runs meanwhile
+print(slow.transaction_id, seen)
+"""
+
+
+def test_a_signal_handler_can_call_the_client_while_a_call_waits(mock: Mock) -> None:
+    # Python runs signal handlers when the waiting call looks for Ctrl-C; one that makes an enkash
+    # call of its own must not deadlock with the call it interrupted (a subprocess, so a hang
+    # fails on the timeout instead of stopping the suite).
+    import subprocess
+    import sys
+
+    mock.transactions(("EKSIG1", "10"), ("EKSIG2", "10"))
+    mock.add_fault(route="get_transaction", kind="delay", delay_ms=800, times=1)
+    out = subprocess.run(
+        [sys.executable, "-c", SIGNAL_HANDLER_SCRIPT, mock.base_url], capture_output=True, text=True, timeout=30
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "EKSIG1 ['EKSIG2']"
+
+
 def test_every_error_kind_has_its_class() -> None:
     kinds = dict(_native.error_kinds())
     assert len(kinds) == 16
