@@ -39,21 +39,15 @@ where
             }
             // Signals are looked at between stretches of driving, outside the runtime: a Python
             // signal handler may itself make an enkash call (handed to the runtime's thread).
-            loop {
-                let done = rt.drive(async {
+            wait_checking_signals(|| {
+                rt.drive(async {
                     tokio::select! {
                         biased;
-                        done = &mut fut => Some(done),
+                        done = &mut fut => Some(Some(done)),
                         () = tokio::time::sleep(SIGNAL_CHECK) => None,
                     }
-                });
-                if let Some(done) = done {
-                    break Ok(Some(done));
-                }
-                if let Err(signal) = Python::attach(|py| py.check_signals()) {
-                    break Err(signal);
-                }
-            }
+                })
+            })
         })
     } else {
         // Boxed: the spawned task is moved several times before it runs.
@@ -63,16 +57,12 @@ where
             let _ = tx.send(fut.await);
         });
         rt.nudge();
-        let waited = py.detach(move || loop {
-            match rx.recv_timeout(SIGNAL_CHECK) {
-                Ok(result) => break Ok(Some(result)),
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                    if let Err(signal) = Python::attach(|py| py.check_signals()) {
-                        break Err(signal);
-                    }
-                }
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break Ok(None),
-            }
+        let waited = py.detach(move || {
+            wait_checking_signals(|| match rx.recv_timeout(SIGNAL_CHECK) {
+                Ok(result) => Some(Some(result)),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => None,
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Some(None),
+            })
         });
         if waited.is_err() {
             task.abort();
@@ -88,6 +78,17 @@ where
             "the runtime stopped before the call finished",
         )),
         Err(signal) => Err(signal),
+    }
+}
+
+/// Calls `step` (which waits at most [`SIGNAL_CHECK`]) until it returns `Some`, raising a pending
+/// signal's exception (Ctrl-C: KeyboardInterrupt) between steps. Called without the GIL.
+fn wait_checking_signals<R>(mut step: impl FnMut() -> Option<R>) -> PyResult<R> {
+    loop {
+        if let Some(done) = step() {
+            return Ok(done);
+        }
+        Python::attach(|py| py.check_signals())?;
     }
 }
 
