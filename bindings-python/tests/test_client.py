@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -61,8 +64,6 @@ def test_gil_is_released_while_waiting(mock: Mock) -> None:
 def test_blocking_calls_and_an_asyncio_loop_share_the_runtime(mock: Mock) -> None:
     # A lone blocking call drives the runtime from its own thread; asyncio calls started meanwhile
     # (delayed answers outliving each blocking call) must still finish when it stops driving.
-    import asyncio
-
     mock.transactions(("EKMIX1", "100"), ("EKMIX2", "100"))
     mock.add_fault(route="get_transaction", kind="delay", delay_ms=150, times=8)
     sync_client = make_client(mock)
@@ -103,9 +104,6 @@ def test_a_signal_handler_can_call_the_client_while_a_call_waits(mock: Mock) -> 
     # Python runs signal handlers when the waiting call looks for Ctrl-C; one that makes an enkash
     # call of its own must not deadlock with the call it interrupted (a subprocess, so a hang
     # fails on the timeout instead of stopping the suite).
-    import subprocess
-    import sys
-
     mock.transactions(("EKSIG1", "10"), ("EKSIG2", "10"))
     mock.add_fault(route="get_transaction", kind="delay", delay_ms=800, times=1)
     out = subprocess.run(
