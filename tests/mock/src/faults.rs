@@ -10,7 +10,7 @@ use serde_json::value::RawValue;
 
 use crate::gateway::{envelope, fail, Reply};
 use crate::model::*;
-use crate::server::{lock, ConnKill, Shared};
+use crate::server::{lock, Connection, Shared};
 use crate::state::State;
 
 fn body_fields(body: &[u8]) -> (Option<String>, Option<String>) {
@@ -33,7 +33,7 @@ fn body_fields(body: &[u8]) -> (Option<String>, Option<String>) {
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn api_call(
     app: Shared,
-    kill: ConnKill,
+    connection: Connection,
     route: &'static str,
     method: Method,
     uri: Uri,
@@ -62,6 +62,7 @@ pub(crate) async fn api_call(
             fault,
             status,
             user_agent: user_agent.clone(),
+            connection: connection.number,
         });
     };
     let kind = fault.as_ref().map(|f| f.kind);
@@ -136,7 +137,7 @@ pub(crate) async fn api_call(
         }
         Some(f) if f.kind == FaultKind::ResetBefore => {
             record(0, kind);
-            return reset(kill).await;
+            return reset(&connection).await;
         }
         Some(f) if f.kind == FaultKind::Delay => {
             tokio::time::sleep(Duration::from_millis(f.delay_ms.unwrap_or(1000))).await;
@@ -164,7 +165,7 @@ pub(crate) async fn api_call(
                 tokio::time::sleep(Duration::from_millis(wait)).await;
             }
             record(0, kind);
-            reset(kill).await
+            reset(&connection).await
         }
         Some(FaultKind::MalformedBody) => {
             record(200, kind);
@@ -178,8 +179,8 @@ pub(crate) async fn api_call(
     }
 }
 
-async fn reset(kill: ConnKill) -> Response {
-    kill.0.notify_one();
+async fn reset(connection: &Connection) -> Response {
+    connection.reset();
     std::future::pending::<()>().await;
     StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }

@@ -355,6 +355,9 @@ pub struct JournalRequest {
     /// The `User-Agent` header, when sent.
     #[serde(default)]
     pub user_agent: Option<String>,
+    /// The TCP connection it came on: 1 for the first the simulator accepted, 2 for the next, ...
+    #[serde(default)]
+    pub connection: u64,
 }
 
 /// A refund the simulator applied (money moved).

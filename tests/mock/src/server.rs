@@ -30,15 +30,27 @@ pub(crate) fn lock(s: &Shared) -> MutexGuard<'_, State> {
     s.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Lets a handler reset its own TCP connection.
+/// The TCP connection a request came on: which one (journaled, so tests can tell a kept-alive
+/// connection from a new one) and a way for its handler to reset it.
 #[derive(Clone)]
-pub(crate) struct ConnKill(pub(crate) Arc<Notify>);
+pub(crate) struct Connection {
+    /// 1 for the first connection this simulator accepted, 2 for the next, ...
+    pub(crate) number: u64,
+    kill: Arc<Notify>,
+}
+
+impl Connection {
+    /// Drops the connection with an RST (the request it carried is never answered).
+    pub(crate) fn reset(&self) {
+        self.kill.notify_one();
+    }
+}
 
 macro_rules! api_route {
     ($name:ident, $route:literal, |$st:ident, $h:ident, $b:ident, $id:ident| $body:expr) => {
         async fn $name(
             AxState(app): AxState<Shared>,
-            Extension(kill): Extension<ConnKill>,
+            Extension(connection): Extension<Connection>,
             $id: Option<Path<String>>,
             method: Method,
             uri: Uri,
@@ -48,7 +60,7 @@ macro_rules! api_route {
             let $id = $id.map(|p| p.0).unwrap_or_default();
             api_call(
                 app,
-                kill,
+                connection,
                 $route,
                 method,
                 uri,
@@ -110,6 +122,7 @@ pub(crate) fn router(app: Shared) -> Router {
 
 /// Accepts connections until `shutdown`; each connection can be reset by its handler.
 pub(crate) async fn serve(listener: TcpListener, app: Router, mut shutdown: oneshot::Receiver<()>) {
+    let mut accepted_so_far = 0;
     loop {
         let accepted = tokio::select! {
             r = listener.accept() => r,
@@ -130,11 +143,16 @@ pub(crate) async fn serve(listener: TcpListener, app: Router, mut shutdown: ones
             continue;
         };
         let app = app.clone();
+        accepted_so_far += 1;
+        let number = accepted_so_far;
         tokio::spawn(async move {
             let kill = Arc::new(Notify::new());
-            let conn_kill = ConnKill(kill.clone());
+            let connection = Connection {
+                number,
+                kill: kill.clone(),
+            };
             let svc = hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
-                req.extensions_mut().insert(conn_kill.clone());
+                req.extensions_mut().insert(connection.clone());
                 let app = app.clone();
                 async move { app.oneshot(req.map(Body::new)).await }
             });
