@@ -88,7 +88,7 @@ impl ProcessClient {
                 )
             }));
         }
-        let pid = std::process::id();
+        let pid = crate::runtime::process_id();
         let mut slot = self.handle.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((owner, c)) = slot.as_ref() {
             if *owner == pid {
@@ -111,7 +111,7 @@ impl ProcessClient {
         self.closed.store(true, Ordering::SeqCst);
         let mut slot = self.handle.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((owner, c)) = slot.take() {
-            if owner == std::process::id() {
+            if owner == crate::runtime::process_id() {
                 drop(c);
             } else {
                 std::mem::forget(c);

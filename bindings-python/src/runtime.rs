@@ -2,7 +2,7 @@
 //! runtime's threads do not survive `fork()`), stopped at interpreter exit.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -13,6 +13,10 @@ use tokio::sync::Notify;
 use crate::errors::internal_error;
 
 static RUNTIME: Mutex<Option<(u32, Arc<PyRuntime>)>> = Mutex::new(None);
+
+/// This process's id: read at import and again in each child `os.fork()` makes (see
+/// [`after_fork_in_child`]), not per call (`getpid` is a system call; each call asked twice).
+static PROCESS_ID: AtomicU32 = AtomicU32::new(0);
 
 /// How long no blocking call may have been running before the runtime's own thread drives the
 /// runtime again.
@@ -120,13 +124,13 @@ impl PyRuntime {
     /// Runs `fut` to completion on this thread, driving the runtime meanwhile (once the runtime's
     /// own thread has stepped aside). Must be called without the GIL and outside any runtime.
     pub fn drive<F: Future>(&self, fut: F) -> F::Output {
-        self.runtime.block_on(async {
-            // First let the tasks already due run (the previous call's connection task finishing
-            // that exchange) and the sockets be polled once (a connection the server closed just
-            // before this call is then seen closed, not tried).
-            tokio::task::yield_now().await;
-            fut.await
-        })
+        // No yield first to poll the sockets once: it cost two system calls per call (a
+        // zero-timeout poll, then an eventfd write as the call's timer was the only one). While
+        // no call runs, the runtime's own thread drives (after QUIET), so a connection the server
+        // closed while idle is seen closed and skipped. One closed in the last QUIET before a call
+        // can still take the request and fail under it, like a close that races the write: the
+        // core retries a read at once and looks a refund up before any resend.
+        self.runtime.block_on(fut)
     }
 
     fn stop(&self) {
@@ -242,12 +246,46 @@ pub fn _shutdown(py: Python<'_>) {
     let taken = RUNTIME.lock().unwrap_or_else(|p| p.into_inner()).take();
     if let Some((owner, rt)) = taken {
         match Arc::try_unwrap(rt) {
-            Ok(rt) if owner == std::process::id() => rt.stop(),
+            Ok(rt) if owner == process_id() => rt.stop(),
             // Still referenced by a call in flight, or inherited through fork: leave it be.
             Ok(rt) => std::mem::forget(rt),
             Err(shared) => std::mem::forget(shared),
         }
     }
+}
+
+/// The id of the process this runs in, as of the last `os.fork()`.
+pub fn process_id() -> u32 {
+    match PROCESS_ID.load(Ordering::SeqCst) {
+        0 => {
+            let pid = std::process::id();
+            PROCESS_ID.store(pid, Ordering::SeqCst);
+            pid
+        }
+        pid => pid,
+    }
+}
+
+/// Run by `os.register_at_fork(after_in_child=...)` (set up at import): the child is a new
+/// process, so its runtime and connections are new too. CPython runs these hooks in every child
+/// that runs Python code (`os.fork()`, multiprocessing, and C code via `PyOS_AfterFork_Child`).
+#[pyfunction]
+#[pyo3(name = "_after_fork_in_child")]
+pub fn after_fork_in_child() {
+    PROCESS_ID.store(std::process::id(), Ordering::SeqCst);
+}
+
+/// Has the interpreter call [`after_fork_in_child`] in each forked child (where `os` can fork).
+pub fn watch_forks(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    let os = py.import("os")?;
+    if !os.hasattr("register_at_fork")? {
+        return Ok(());
+    }
+    let kwargs = pyo3::types::PyDict::new(py);
+    kwargs.set_item("after_in_child", m.getattr("_after_fork_in_child")?)?;
+    os.call_method("register_at_fork", (), Some(&kwargs))?;
+    Ok(())
 }
 
 /// This process's runtime (a new one after `fork()`; the parent's is leaked, never dropped).
@@ -257,7 +295,7 @@ pub fn runtime() -> PyResult<Arc<PyRuntime>> {
             "enkash: the interpreter is shutting down",
         ));
     }
-    let pid = std::process::id();
+    let pid = process_id();
     let mut slot = RUNTIME.lock().unwrap_or_else(|p| p.into_inner());
     if let Some((owner, rt)) = slot.as_ref() {
         if *owner == pid {

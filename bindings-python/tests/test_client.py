@@ -233,6 +233,7 @@ def test_client_keeps_working_in_a_forked_child(mock: Mock) -> None:
     mock.transactions(("EKFORK", "100"))
     client = make_client(mock)
     client.refund("EKFORK", "1", request_id="FORK-PARENT")
+    before = len(mock.journal()["requests"])
     pid = os.fork()
     if pid == 0:  # child
         code = 1
@@ -243,9 +244,27 @@ def test_client_keeps_working_in_a_forked_child(mock: Mock) -> None:
             os._exit(code)
     _, status = os.waitpid(pid, 0)
     assert os.WEXITSTATUS(status) == 0
+    in_child = mock.journal()["requests"][before:]
     assert client.get_transaction("EKFORK").status == "PARTIALLY_REFUNDED"
-    ids = sorted(r["request_id"] for r in mock.journal()["refunds"])
+    journal = mock.journal()
+    ids = sorted(r["request_id"] for r in journal["refunds"])
     assert ids == ["FORK-CHILD", "FORK-PARENT"]
+    # The child wrote only on connections of its own, never on one the parent holds.
+    in_parent = journal["requests"][:before] + journal["requests"][before + len(in_child) :]
+    child_connections = {r["connection"] for r in in_child}
+    assert in_child and not child_connections & {r["connection"] for r in in_parent}, journal["requests"]
+
+
+def test_calls_in_a_row_share_one_kept_alive_connection(mock: Mock) -> None:
+    mock.transactions(("EKKEEP", "100"))
+    client = make_client(mock)
+    before = len(mock.journal()["requests"])
+    for i in range(20):
+        client.refund("EKKEEP", "1", request_id=f"KEEP-{i}")
+        client.get_transaction("EKKEEP")
+    mine = mock.journal()["requests"][before:]
+    assert [r["route"] for r in mine if r["route"] != "token"] == ["refund", "get_transaction"] * 20
+    assert len({r["connection"] for r in mine}) == 1, mine
 
 
 def test_a_panic_in_the_core_is_an_enkash_error_and_the_process_survives() -> None:

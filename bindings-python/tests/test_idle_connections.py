@@ -41,7 +41,10 @@ def test_calls_after_the_server_closed_an_idle_connection_are_sent_once(idle_clo
         time.sleep(0.4)  # the server closes the idle connection meanwhile
         assert client.get_transaction("EKIDLE").transaction_id == "EKIDLE"
         time.sleep(0.4)
-    counts = mock.journal()["counts"]
+    journal = mock.journal()
+    calls = [r for r in journal["requests"] if r["route"] != "token"]
+    assert len({r["connection"] for r in calls}) == len(calls) == 6, "each call after a pause on a new connection"
+    counts = journal["counts"]
     assert counts.get("refund") == 3, counts
     assert counts.get("refund_enquiry") is None, "no refund was left ambiguous by a closed connection"
     assert counts.get("get_transaction") == 3, counts
