@@ -82,18 +82,27 @@ if [ "${BENCH_INSTRUCTIONS:-1}" = 1 ] && command -v valgrind >/dev/null; then
 fi
 
 say "start-up and sizes"
-ms() { python3 - "$@" <<'PY'
-import statistics, subprocess, sys, time
-times = []
-for _ in range(7):
-    t = time.perf_counter(); subprocess.run(sys.argv[1:], check=True); times.append((time.perf_counter() - t) * 1000)
-print(f"{statistics.median(times):.1f}")
+# Start-up is paired: the command with the SDK and the bare one alternate (a warm-up of each, then
+# 21 pairs), so a drift in the machine's speed moves both; the figure over bare is the median of the
+# pair differences (unpaired medians of 7 runs each moved by 5-20 ms from run to run on this machine).
+startup() { python3 - "$@" <<'PY'
+import json, statistics, subprocess, sys, time
+name, bare_name = sys.argv[1], sys.argv[2]
+sep = sys.argv.index("--")
+with_sdk, bare = sys.argv[3:sep], sys.argv[sep + 1:]
+def run(cmd):
+    t = time.perf_counter(); subprocess.run(cmd, check=True); return (time.perf_counter() - t) * 1000
+run(with_sdk); run(bare)
+a, b = [], []
+for _ in range(21):
+    a.append(run(with_sdk)); b.append(run(bare))
+print(json.dumps({"name": name, "ms": round(statistics.median(a), 1)}))
+print(json.dumps({"name": bare_name, "ms": round(statistics.median(b), 1)}))
+print(json.dumps({"name": name + "_over_bare", "ms": round(statistics.median(x - y for x, y in zip(a, b)), 1)}))
 PY
 }
-echo "{\"name\":\"import_python_enkash\",\"ms\":$(ms "$VENV/bin/python" -c 'import enkash')}" >> "$RESULTS"
-echo "{\"name\":\"import_python_bare\",\"ms\":$(ms "$VENV/bin/python" -c 'pass')}" >> "$RESULTS"
-echo "{\"name\":\"require_node_enkash\",\"ms\":$(NODE_PATH="$WORK/node/node_modules" ms node -e "require('enkash')")}" >> "$RESULTS"
-echo "{\"name\":\"require_node_bare\",\"ms\":$(ms node -e 0)}" >> "$RESULTS"
+startup import_python_enkash import_python_bare "$VENV/bin/python" -c 'import enkash' -- "$VENV/bin/python" -c pass >> "$RESULTS"
+NODE_PATH="$WORK/node/node_modules" startup require_node_enkash require_node_bare node -e "require('enkash')" -- node -e 0 >> "$RESULTS"
 mb() { python3 -c "import os,sys; print(f'{os.path.getsize(sys.argv[1])/1048576:.3f}')" "$1"; }
 cp "$CARGO_TARGET_DIR/$CARGO_BUILD_TARGET/mobile/libenkash_uniffi.so" "$WORK/libenkash_uniffi.stripped.so" && strip "$WORK/libenkash_uniffi.stripped.so"
 echo "{\"name\":\"size_wheel\",\"mb\":$(mb "$(ls "$WORK"/wheels/enkash-*.whl)")}" >> "$RESULTS"
