@@ -254,7 +254,7 @@ pub fn _shutdown(py: Python<'_>) {
     }
 }
 
-/// The id of the process this runs in, as of the last `os.fork()`.
+/// The id of the process this runs in, as read at import or after the last `os.fork()`.
 pub fn process_id() -> u32 {
     match PROCESS_ID.load(Ordering::SeqCst) {
         0 => {
@@ -275,8 +275,10 @@ pub fn after_fork_in_child() {
     PROCESS_ID.store(std::process::id(), Ordering::SeqCst);
 }
 
-/// Has the interpreter call [`after_fork_in_child`] in each forked child (where `os` can fork).
-pub fn watch_forks(m: &Bound<'_, PyModule>) -> PyResult<()> {
+/// Reads this process's id now (at import) and has the interpreter call [`after_fork_in_child`]
+/// in each forked child (where `os` can fork).
+pub fn track_process_id(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    PROCESS_ID.store(std::process::id(), Ordering::SeqCst);
     let py = m.py();
     let os = py.import("os")?;
     if !os.hasattr("register_at_fork")? {
