@@ -33,7 +33,6 @@ fn enkash_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(convert::parse_amount, m)?)?;
     m.add_function(wrap_pyfunction!(convert::new_request_id, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::_shutdown, m)?)?;
-    m.add_function(wrap_pyfunction!(runtime::after_fork_in_child, m)?)?;
     runtime::track_process_id(m)?;
     m.add_function(wrap_pyfunction!(blocking::_trigger_internal_panic, m)?)?;
     Ok(())

@@ -256,27 +256,19 @@ pub fn _shutdown(py: Python<'_>) {
 
 /// The id of the process this runs in, as read at import or after the last `os.fork()`.
 pub fn process_id() -> u32 {
-    match PROCESS_ID.load(Ordering::SeqCst) {
-        0 => {
-            let pid = std::process::id();
-            PROCESS_ID.store(pid, Ordering::SeqCst);
-            pid
-        }
-        pid => pid,
-    }
+    PROCESS_ID.load(Ordering::SeqCst)
 }
 
-/// Run by `os.register_at_fork(after_in_child=...)` (set up at import): the child is a new
-/// process, so its runtime and connections are new too. CPython runs these hooks in every child
-/// that runs Python code (`os.fork()`, multiprocessing, and C code via `PyOS_AfterFork_Child`).
+/// Run by `os.register_at_fork(after_in_child=...)`: the child is a new process, so its runtime
+/// and connections are new too. CPython runs these hooks in every child that runs Python code
+/// (`os.fork()`, multiprocessing, and C code via `PyOS_AfterFork_Child`).
 #[pyfunction]
-#[pyo3(name = "_after_fork_in_child")]
-pub fn after_fork_in_child() {
+fn after_fork_in_child() {
     PROCESS_ID.store(std::process::id(), Ordering::SeqCst);
 }
 
-/// Reads this process's id now (at import) and has the interpreter call [`after_fork_in_child`]
-/// in each forked child (where `os` can fork).
+/// Reads this process's id now (at import, before any call can ask) and has the interpreter call
+/// [`after_fork_in_child`] in each forked child (where `os` can fork).
 pub fn track_process_id(m: &Bound<'_, PyModule>) -> PyResult<()> {
     PROCESS_ID.store(std::process::id(), Ordering::SeqCst);
     let py = m.py();
@@ -285,7 +277,7 @@ pub fn track_process_id(m: &Bound<'_, PyModule>) -> PyResult<()> {
         return Ok(());
     }
     let kwargs = pyo3::types::PyDict::new(py);
-    kwargs.set_item("after_in_child", m.getattr("_after_fork_in_child")?)?;
+    kwargs.set_item("after_in_child", wrap_pyfunction!(after_fork_in_child, m)?)?;
     os.call_method("register_at_fork", (), Some(&kwargs))?;
     Ok(())
 }
