@@ -9,6 +9,7 @@ use futures_util::FutureExt;
 use pyo3::prelude::*;
 
 use crate::errors::{internal_error, to_py_err};
+use crate::loaded::module_loaded;
 use crate::runtime::runtime;
 
 /// How often a waiting caller looks for Ctrl-C (KeyboardInterrupt).
@@ -100,13 +101,17 @@ thread_local! {
 }
 
 /// Whether the calling thread is the interpreter's main thread (when in doubt: yes, so Ctrl-C is
-/// still looked for).
+/// still looked for). A program that has not imported `threading` is asked again on its next call
+/// instead of having it imported for this answer.
 fn on_main_thread(py: Python<'_>, runtime_id: u64) -> bool {
     ON_MAIN_THREAD.with(|known| {
         if let Some((id, main)) = known.get() {
             if id == runtime_id {
                 return main;
             }
+        }
+        if !module_loaded(py, "threading") {
+            return true;
         }
         let main = py
             .import("threading")

@@ -6,6 +6,7 @@ mod blocking;
 mod client;
 mod convert;
 mod errors;
+mod loaded;
 mod logs;
 mod models;
 mod runtime;
