@@ -121,6 +121,19 @@ for sdk, label in [("import_python_enkash", "`import enkash` over a bare interpr
                    ("require_node_enkash", "`require('enkash')` over a bare node (ms; target ≤ 10)")]:
     # Measured in pairs (bench/run.sh): the median of the pair differences.
     lines.append(f"| {label} | {med(f'{sdk}_over_bare', 'ms'):.1f} |")
+# One call (token + status read) in a fresh process, start-up included; ratio = SDK time / peer time
+# per pair, so below 1 is faster; the headline peer is the fastest one.
+for lang, label, peers in [("python", "Python", ["pyreqwest", "primp"]), ("node", "Node", ["fetch", "undici"])]:
+    sdk = f"one_call_{lang}_enkash"
+    timed = [p for p in peers if rows.get(f"one_call_{lang}_{p}")]
+    if not rows.get(sdk) or not timed:
+        continue
+    fastest = min(timed, key=lambda p: med(f"one_call_{lang}_{p}", "ms"))
+    each = ", ".join(f"{p} {med(f'one_call_{lang}_{p}', 'ms'):.1f} ms ({med(f'{sdk}_over_{p}', 'ratio'):.2f}×)"
+                     for p in timed)
+    lines.append(f"| one call in a fresh process, {label}: token + status read, start-up included (ms; SDK time / "
+                 f"peer's, paired) | **{med(sdk, 'ms'):.1f} ms, {med(f'{sdk}_over_{fastest}', 'ratio'):.2f}× the "
+                 f"fastest peer ({fastest})**; {each} |")
 for name, label in [("size_wheel", "abi3 wheel (MB; target ≤ 3)"), ("size_node", "`.node` addon, stripped (MB; target ≤ 4)"),
                     ("size_uniffi", "uniffi `libenkash_uniffi.so`, stripped copy (MB; target ≤ 3)")]:
     lines.append(f"| {label} | {med(name, 'mb'):.2f} |")

@@ -5,7 +5,8 @@
 # Writes bench/results/latest.{jsonl,md,png}.
 #   bench/run.sh                      # full: BENCH_RUNS=3 BENCH_OPS=3000 BENCH_SECS=3 SOAK_CALLS=100000
 #   BENCH_RUNS=1 BENCH_OPS=60 BENCH_SECS=1 SOAK_CALLS=2000 bench/run.sh   # smoke (CI)
-# Peers: wrk; requests, httpx, aiohttp, pyreqwest, primp; undici fetch and undici.request (Pool).
+# Peers: wrk; requests, httpx, aiohttp, pyreqwest, primp; undici fetch and undici.request (Pool);
+# one call in a fresh process (bench/one_call/): pyreqwest, primp, fetch, undici.request.
 # BENCH_INSTRUCTIONS=0 skips the callgrind instruction counts (bench/instructions.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -98,11 +99,24 @@ for _ in range(21):
     a.append(run(with_sdk)); b.append(run(bare))
 print(json.dumps({"name": name, "ms": round(statistics.median(a), 1)}))
 print(json.dumps({"name": bare_name, "ms": round(statistics.median(b), 1)}))
-print(json.dumps({"name": name + "_over_bare", "ms": round(statistics.median(x - y for x, y in zip(a, b)), 1)}))
+over = f"{name}_over_{bare_name.rsplit('_', 1)[1]}"
+print(json.dumps({"name": over, "ms": round(statistics.median(x - y for x, y in zip(a, b)), 1),
+                  "ratio": round(statistics.median(x / y for x, y in zip(a, b)), 3)}))
 PY
 }
 startup import_python_enkash import_python_bare "$VENV/bin/python" -c 'import enkash' -- "$VENV/bin/python" -c pass >> "$RESULTS"
 NODE_PATH="$WORK/node/node_modules" startup require_node_enkash require_node_bare node -e "require('enkash')" -- node -e 0 >> "$RESULTS"
+# One call in a fresh process (a script, a cron job, a serverless cold start): token + status read,
+# start-up included, against the same script written with each peer (bench/one_call/).
+for peer in pyreqwest primp; do
+  "$VENV/bin/python" -c "import $peer" 2>/dev/null || continue  # wheels for CPython >= 3.11 / 3.10
+  startup one_call_python_enkash "one_call_python_$peer" "$VENV/bin/python" bench/one_call/enkash_client.py "$URL" \
+    -- "$VENV/bin/python" "bench/one_call/${peer}_client.py" "$URL" >> "$RESULTS"
+done
+for peer in fetch undici; do
+  NODE_PATH="$WORK/node/node_modules" startup one_call_node_enkash "one_call_node_$peer" node bench/one_call/enkash_client.js "$URL" \
+    -- node "bench/one_call/${peer}_client.js" "$URL" >> "$RESULTS"
+done
 mb() { python3 -c "import os,sys; print(f'{os.path.getsize(sys.argv[1])/1048576:.3f}')" "$1"; }
 cp "$CARGO_TARGET_DIR/$CARGO_BUILD_TARGET/mobile/libenkash_uniffi.so" "$WORK/libenkash_uniffi.stripped.so" && strip "$WORK/libenkash_uniffi.stripped.so"
 echo "{\"name\":\"size_wheel\",\"mb\":$(mb "$(ls "$WORK"/wheels/enkash-*.whl)")}" >> "$RESULTS"
