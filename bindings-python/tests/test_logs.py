@@ -39,9 +39,14 @@ def test_a_program_without_logging_or_threading_does_not_import_them(mock: Mock)
     assert out.stderr == ""
 
 
-def test_a_warning_imports_logging_and_prints_nothing_unconfigured(mock: Mock) -> None:
+def rate_limited_once(mock: Mock) -> None:
+    """The status read is answered 429 once: the retry logs a WARNING record."""
     mock.transactions(("EKLOG", "10"))
     mock.add_fault(route="get_transaction", kind="rate_limit", retry_after_secs=0, times=1)
+
+
+def test_a_warning_imports_logging_and_prints_nothing_unconfigured(mock: Mock) -> None:
+    rate_limited_once(mock)
     out = run(mock, "plain")
     assert mock.count("get_transaction") == 2, "the call was retried once (a WARNING record)"
     assert "logging loaded: True" in out.stdout, out.stdout
@@ -50,8 +55,7 @@ def test_a_warning_imports_logging_and_prints_nothing_unconfigured(mock: Mock) -
 
 
 def test_a_handler_configured_after_the_client_gets_its_warnings(mock: Mock) -> None:
-    mock.transactions(("EKLOG", "10"))
-    mock.add_fault(route="get_transaction", kind="rate_limit", retry_after_secs=0, times=1)
+    rate_limited_once(mock)
     out = run(mock, "configure-after-client")
     assert "enkash" in out.stdout and "WARNING" in out.stdout and "retrying" in out.stdout, out.stdout
     assert "ak_test" not in out.stdout and "sk_test" not in out.stdout
