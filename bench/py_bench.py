@@ -5,12 +5,15 @@ keep-alive pool sized to the concurrency, redirects and cookies off where they c
 
 One "op" = refund 0.01 of a payment (POST, new requestId) + read its status (GET), with a token
 fetched once. Prints one JSON object per measurement. Usage: py_bench.py BASE_URL OPS
+(BENCH_ROUNDS=5: each measurement's OPS run in that many slices, interleaved with its peers').
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import os
 import sys
 import time
 import uuid
@@ -33,6 +36,8 @@ except ImportError:  # pragma: no cover - older interpreters: those rows are lef
 BASE, OPS = sys.argv[1], int(sys.argv[2])
 # Untimed operations before each measurement (connections opened, caches and JIT warm), for every peer alike.
 WARMUP = 256
+# Interleaved slices per measurement (see sync_cases).
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 TXNS = [f"EKBENCH{i:03d}" for i in range(64)]
 
 
@@ -58,18 +63,32 @@ def check(payload: Any) -> None:
         raise RuntimeError(payload)
 
 
-def sync_case(name: str, threads: int, op: Callable[[int], None]) -> None:
+def sync_cases(threads: int, cases: list[tuple[str, Callable[[int], None]]]) -> None:
+    """Every case on the same thread pool, in ROUNDS interleaved slices of OPS // ROUNDS ops, the
+    order rotated each round: the machine's state drifts within seconds here, and a case measured
+    whole and always first would also meet the simulator with the shortest journal."""
     with ThreadPoolExecutor(threads) as pool:
         # Warm-up, untimed: every peer opens its connections before the clock starts.
-        list(pool.map(op, range(min(OPS, WARMUP))))
-        per = OPS // threads
-        start = time.perf_counter()
-        list(pool.map(lambda w: [op(w * per + i) for i in range(per)], range(threads)))
-        emit(name, per * threads, threads, time.perf_counter() - start)
+        for _, op in cases:
+            list(pool.map(op, range(min(OPS, WARMUP))))
+        per = max(1, OPS // ROUNDS // threads)
+        secs = dict.fromkeys((name for name, _ in cases), 0.0)
+        for r in range(ROUNDS):
+            for name, op in cases[r % len(cases):] + cases[:r % len(cases)]:
+                def worker(w: int, op: Callable[[int], None] = op) -> None:
+                    for i in range(per):
+                        op(w * per + i)
+
+                start = time.perf_counter()
+                list(pool.map(worker, range(threads)))
+                secs[name] += time.perf_counter() - start
+        for name, _ in cases:
+            emit(name, per * threads * ROUNDS, threads, secs[name])
 
 
-async def in_flight(n: int, op: Callable[[int], Awaitable[None]]) -> float:
-    async def run(total: int) -> None:
+async def in_flight_cases(n: int, cases: list[tuple[str, Callable[[int], Awaitable[None]]]]) -> None:
+    """As sync_cases, with n operations in flight on one event loop."""
+    async def run(total: int, op: Callable[[int], Awaitable[None]]) -> None:
         nxt = 0
 
         async def worker() -> None:
@@ -81,10 +100,17 @@ async def in_flight(n: int, op: Callable[[int], Awaitable[None]]) -> float:
 
         await asyncio.gather(*(worker() for _ in range(n)))
 
-    await run(min(OPS, WARMUP))  # warm-up, untimed: connections open before the clock starts
-    start = time.perf_counter()
-    await run(OPS)
-    return time.perf_counter() - start
+    for _, op in cases:
+        await run(min(OPS, WARMUP), op)  # warm-up, untimed: connections open before the clock starts
+    per = max(1, OPS // ROUNDS)
+    secs = dict.fromkeys((name for name, _ in cases), 0.0)
+    for r in range(ROUNDS):
+        for name, op in cases[r % len(cases):] + cases[:r % len(cases)]:
+            start = time.perf_counter()
+            await run(per, op)
+            secs[name] += time.perf_counter() - start
+    for name, _ in cases:
+        emit(name, per * ROUNDS, n, secs[name])
 
 
 def main() -> None:
@@ -130,12 +156,11 @@ def main() -> None:
         peers += [("pyreqwest", pyreqwest_op), ("primp", primp_op)]
 
     for threads in (1, 16):
-        sync_case(f"python_sync_enkash_{threads}t", threads, sdk_op)
-        for peer, op in peers:
-            sync_case(f"python_sync_{peer}_{threads}t", threads, op)
+        sync_cases(threads, [(f"python_sync_{peer}_{threads}t", op) for peer, op in [("enkash", sdk_op), *peers]])
 
     async def async_cases() -> None:
-        async with enkash.AsyncClient(access_key="ak_test", secret_key="sk_test", base_url=BASE) as c:
+        async with contextlib.AsyncExitStack() as stack:
+            c = await stack.enter_async_context(enkash.AsyncClient(access_key="ak_test", secret_key="sk_test", base_url=BASE))
             await c.check_token()
 
             async def op(i: int) -> None:
@@ -143,15 +168,15 @@ def main() -> None:
                 await c.refund(t, "0.01", remarks="bench")
                 await c.get_transaction(t)
 
-            emit("python_async_enkash_64", OPS, 64, await in_flight(64, op))
-        async with httpx.AsyncClient(limits=httpx.Limits(max_connections=64)) as ax:
+            ax = await stack.enter_async_context(httpx.AsyncClient(limits=httpx.Limits(max_connections=64)))
+
             async def hop(i: int) -> None:
                 t = TXNS[i % 64]
                 check((await ax.post(f"{BASE}/api/v0/payment/{t}/refund", content=body(), headers=headers(tok))).json())
                 check((await ax.get(f"{BASE}/api/v0/payment/{t}", headers=headers(tok))).json())
 
-            emit("python_async_httpx_64", OPS, 64, await in_flight(64, hop))
-        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=64)) as ah:
+            ah = await stack.enter_async_context(aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=64)))
+
             async def aop(i: int) -> None:
                 t = TXNS[i % 64]
                 async with ah.post(f"{BASE}/api/v0/payment/{t}/refund", data=body(), headers=headers(tok)) as r:
@@ -159,26 +184,27 @@ def main() -> None:
                 async with ah.get(f"{BASE}/api/v0/payment/{t}", headers=headers(tok)) as r:
                     check(await r.json())
 
-            emit("python_async_aiohttp_64", OPS, 64, await in_flight(64, aop))
-        if primp is None:
-            return
-        async with PyreqwestBuilder().max_connections(64).default_headers(headers(tok)).build() as pr:
-            async def prop(i: int) -> None:
-                t = TXNS[i % 64]
-                r = await pr.post(f"{BASE}/api/v0/payment/{t}/refund").body_text(body()).build().send()
-                check(await r.json())
-                r = await pr.get(f"{BASE}/api/v0/payment/{t}").build().send()
-                check(await r.json())
+            cases: list[tuple[str, Callable[[int], Awaitable[None]]]] = [
+                ("python_async_enkash_64", op), ("python_async_httpx_64", hop), ("python_async_aiohttp_64", aop)]
+            if primp is not None:
+                pr = await stack.enter_async_context(PyreqwestBuilder().max_connections(64).default_headers(headers(tok)).build())
 
-            emit("python_async_pyreqwest_64", OPS, 64, await in_flight(64, prop))
-        pa = primp.AsyncClient(headers=headers(tok), cookie_store=False, follow_redirects=False)
+                async def prop(i: int) -> None:
+                    t = TXNS[i % 64]
+                    r = await pr.post(f"{BASE}/api/v0/payment/{t}/refund").body_text(body()).build().send()
+                    check(await r.json())
+                    r = await pr.get(f"{BASE}/api/v0/payment/{t}").build().send()
+                    check(await r.json())
 
-        async def pmop(i: int) -> None:
-            t = TXNS[i % 64]
-            check((await pa.post(f"{BASE}/api/v0/payment/{t}/refund", content=body().encode())).json())
-            check((await pa.get(f"{BASE}/api/v0/payment/{t}")).json())
+                pa = primp.AsyncClient(headers=headers(tok), cookie_store=False, follow_redirects=False)
 
-        emit("python_async_primp_64", OPS, 64, await in_flight(64, pmop))
+                async def pmop(i: int) -> None:
+                    t = TXNS[i % 64]
+                    check((await pa.post(f"{BASE}/api/v0/payment/{t}/refund", content=body().encode())).json())
+                    check((await pa.get(f"{BASE}/api/v0/payment/{t}")).json())
+
+                cases += [("python_async_pyreqwest_64", prop), ("python_async_primp_64", pmop)]
+            await in_flight_cases(64, cases)
 
     asyncio.run(async_cases())
 
