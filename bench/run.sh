@@ -46,7 +46,8 @@ mkdir -p "$WORK/node" && (cd "$WORK/node" && { [ -f package.json ] || npm init -
   && npm install --no-audit --no-fund --loglevel=error "$WORK"/npm/enkash-*.tgz undici@^7)
 
 say "simulator"
-"$REL/enkash-mock" --listen 127.0.0.1:0 > "$WORK/mock.url" &
+# The journal bounded: unbounded it grew by ~270 bytes per request, gigabytes over a full bench.
+"$REL/enkash-mock" --listen 127.0.0.1:0 --journal-limit 100000 > "$WORK/mock.url" &
 MOCK_PID=$!
 trap 'kill $MOCK_PID 2>/dev/null || true' EXIT
 for _ in $(seq 50); do [ -s "$WORK/mock.url" ] && break; sleep 0.1; done

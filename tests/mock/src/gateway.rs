@@ -374,7 +374,7 @@ pub(crate) fn do_refund(
         .entry(key)
         .or_insert(refund_id.clone());
     state.last_committed = Some(refund_id.clone());
-    state.journal.refunds.push(AppliedRefund {
+    state.record_refund(AppliedRefund {
         refund_transaction_id: refund_id,
         transaction_id: txn_id.to_owned(),
         request_id,

@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex};
 
 pub use model::*;
 pub use server::set_idle_timeout;
-pub use state::{DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY};
+pub use state::{set_journal_limit, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY};
 
 /// A running simulator. Dropping it stops the server.
 pub struct MockServer {

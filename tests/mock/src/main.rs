@@ -1,7 +1,8 @@
-//! `enkash-mock --listen 127.0.0.1:0 [--seed FILE] [--personality K=V,...] [--idle-timeout-ms N] [--exit-on-stdin-eof]`:
+//! `enkash-mock --listen 127.0.0.1:0 [--seed FILE] [--personality K=V,...] [--idle-timeout-ms N] [--journal-limit N] [--exit-on-stdin-eof]`:
 //! runs the simulator and prints its base URL. `--personality` sets how it answers where
 //! EnKash's documents are silent, e.g. `enquiry_mode=missing_json,duplicate_mode=reject_409`
-//! (applied after the seed's own settings). With `--exit-on-stdin-eof` it also stops when its standard input closes,
+//! (applied after the seed's own settings). `--journal-limit N` keeps about the newest N requests
+//! and applied refunds in the journal (counts stay complete): for benchmarks. With `--exit-on-stdin-eof` it also stops when its standard input closes,
 //! so a test harness that dies without cleaning up (its end of the pipe closes) takes it along.
 
 use std::io::Write;
@@ -9,7 +10,7 @@ use std::net::SocketAddr;
 
 fn usage() -> ! {
     eprintln!(
-        "usage: enkash-mock [--listen ADDR] [--seed FILE.json] [--personality K=V,...] [--idle-timeout-ms N] [--exit-on-stdin-eof]"
+        "usage: enkash-mock [--listen ADDR] [--seed FILE.json] [--personality K=V,...] [--idle-timeout-ms N] [--journal-limit N] [--exit-on-stdin-eof]"
     );
     std::process::exit(2)
 }
@@ -54,6 +55,13 @@ fn main() {
                     .and_then(|v| v.parse().ok())
                     .unwrap_or_else(|| usage());
                 enkash_mock::set_idle_timeout(std::time::Duration::from_millis(ms));
+            }
+            "--journal-limit" => {
+                let n: usize = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or_else(|| usage());
+                enkash_mock::set_journal_limit(n);
             }
             "--exit-on-stdin-eof" => exit_on_stdin_eof = true,
             "-h" | "--help" => usage(),

@@ -75,6 +75,27 @@ pub(crate) struct State {
     pub last_committed: Option<String>,
     pub rng: fastrand::Rng,
     pub seq: u64,
+    /// Requests journaled since the start (or reset): the next one's `seq` is this + 1.
+    pub requests_seen: u64,
+}
+
+/// How many requests and applied refunds the journal keeps (`--journal-limit`); unset, all.
+static JOURNAL_LIMIT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+
+/// Bounds the journal (once per process): past `limit` entries the oldest half is dropped, so a
+/// long benchmark's simulator neither grows by ~270 bytes per request (gigabytes over a full
+/// bench) nor stops to copy its whole journal as the list doubles. Counts stay complete.
+pub fn set_journal_limit(limit: usize) {
+    let _ = JOURNAL_LIMIT.set(limit.max(2));
+}
+
+/// Makes room for one more entry in `list`: once it holds `limit`, only the newest half stays.
+fn bound<T>(list: &mut Vec<T>, limit: Option<usize>) {
+    if let Some(limit) = limit {
+        if list.len() >= limit {
+            list.drain(..list.len() - limit / 2);
+        }
+    }
 }
 
 pub(crate) fn parse_money(text: &str, what: &str) -> Result<Decimal, String> {
@@ -96,6 +117,7 @@ impl State {
             last_committed: None,
             rng: fastrand::Rng::with_seed(7),
             seq: 0,
+            requests_seen: 0,
         };
         s.add_merchant(
             DEFAULT_ACCESS_KEY,
@@ -327,9 +349,17 @@ impl State {
     }
 
     pub fn record(&mut self, mut req: JournalRequest) {
-        req.seq = self.journal.requests.len() as u64 + 1;
+        self.requests_seen += 1;
+        req.seq = self.requests_seen;
         *self.journal.counts.entry(req.route.clone()).or_insert(0) += 1;
+        bound(&mut self.journal.requests, JOURNAL_LIMIT.get().copied());
         self.journal.requests.push(req);
+    }
+
+    /// Journals a refund the gateway applied.
+    pub fn record_refund(&mut self, refund: AppliedRefund) {
+        bound(&mut self.journal.refunds, JOURNAL_LIMIT.get().copied());
+        self.journal.refunds.push(refund);
     }
 
     pub fn transaction_view(&self, id: &str) -> Option<BTreeMap<String, String>> {
@@ -343,5 +373,23 @@ impl State {
             m.insert("merchant_balance".into(), b.balance.normalize().to_string());
         }
         Some(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bound;
+
+    #[test]
+    fn a_bounded_list_keeps_its_newest_half_when_full() {
+        let mut list: Vec<u32> = (1..=9).collect();
+        bound(&mut list, Some(10));
+        assert_eq!(list.len(), 9, "below the limit nothing is dropped");
+        list.push(10);
+        bound(&mut list, Some(10));
+        assert_eq!(list, vec![6, 7, 8, 9, 10]);
+        let mut unbounded: Vec<u32> = (1..=100).collect();
+        bound(&mut unbounded, None);
+        assert_eq!(unbounded.len(), 100);
     }
 }
