@@ -18,7 +18,7 @@ import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Iterator, TypeVar
 
 import aiohttp
 import httpx
@@ -63,6 +63,16 @@ def check(payload: Any) -> None:
         raise RuntimeError(payload)
 
 
+T = TypeVar("T")
+
+
+def turns(cases: list[T]) -> Iterator[T]:
+    """The cases in ROUNDS rounds, each round starting one case later than the one before."""
+    for r in range(ROUNDS):
+        k = r % len(cases)
+        yield from cases[k:] + cases[:k]
+
+
 def sync_cases(threads: int, cases: list[tuple[str, Callable[[int], None]]]) -> None:
     """Every case on the same thread pool, in ROUNDS interleaved slices of OPS // ROUNDS ops, the
     order rotated each round: the machine's state drifts within seconds here, and a case measured
@@ -73,15 +83,14 @@ def sync_cases(threads: int, cases: list[tuple[str, Callable[[int], None]]]) -> 
             list(pool.map(op, range(min(OPS, WARMUP))))
         per = max(1, OPS // ROUNDS // threads)
         secs = dict.fromkeys((name for name, _ in cases), 0.0)
-        for r in range(ROUNDS):
-            for name, op in cases[r % len(cases):] + cases[:r % len(cases)]:
-                def worker(w: int, op: Callable[[int], None] = op) -> None:
-                    for i in range(per):
-                        op(w * per + i)
+        for name, op in turns(cases):
+            def worker(w: int, op: Callable[[int], None] = op) -> None:
+                for i in range(per):
+                    op(w * per + i)
 
-                start = time.perf_counter()
-                list(pool.map(worker, range(threads)))
-                secs[name] += time.perf_counter() - start
+            start = time.perf_counter()
+            list(pool.map(worker, range(threads)))
+            secs[name] += time.perf_counter() - start
         for name, _ in cases:
             emit(name, per * threads * ROUNDS, threads, secs[name])
 
@@ -104,11 +113,10 @@ async def in_flight_cases(n: int, cases: list[tuple[str, Callable[[int], Awaitab
         await run(min(OPS, WARMUP), op)  # warm-up, untimed: connections open before the clock starts
     per = max(1, OPS // ROUNDS)
     secs = dict.fromkeys((name for name, _ in cases), 0.0)
-    for r in range(ROUNDS):
-        for name, op in cases[r % len(cases):] + cases[:r % len(cases)]:
-            start = time.perf_counter()
-            await run(per, op)
-            secs[name] += time.perf_counter() - start
+    for name, op in turns(cases):
+        start = time.perf_counter()
+        await run(per, op)
+        secs[name] += time.perf_counter() - start
     for name, _ in cases:
         emit(name, per * ROUNDS, n, secs[name])
 
