@@ -3,45 +3,53 @@
 
 use enkash::host::{Money, SecretText};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyString};
 
 use crate::convert::to_decimal;
 
-/// A view field → its Python value.
+/// A view field → its Python value, made when the attribute is read.
 pub trait PyField {
     /// Masked as `'***'` in `repr()` when set.
     const SECRET: bool = false;
-    fn into_py_field(self, py: Python<'_>) -> PyResult<Py<PyAny>>;
+    fn to_py_field(&self, py: Python<'_>) -> PyResult<Py<PyAny>>;
 }
 
-macro_rules! plain_fields {
+macro_rules! copy_fields {
     ($($t:ty),*) => {$(
         impl PyField for $t {
-            fn into_py_field(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-                Ok(self.into_pyobject(py)?.to_owned().into_any().unbind())
+            fn to_py_field(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+                Ok((*self).into_pyobject(py)?.to_owned().into_any().unbind())
             }
         }
     )*};
 }
-plain_fields!(
-    String,
-    Option<String>,
-    bool,
-    Option<i64>,
-    Option<u16>,
-    Option<u64>
-);
+copy_fields!(bool, Option<i64>, Option<u16>, Option<u64>);
+
+impl PyField for String {
+    fn to_py_field(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(PyString::new(py, self).into_any().unbind())
+    }
+}
+
+impl PyField for Option<String> {
+    fn to_py_field(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        match self {
+            Some(s) => s.to_py_field(py),
+            None => Ok(py.None()),
+        }
+    }
+}
 
 impl PyField for Money {
-    fn into_py_field(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        to_decimal(py, self)
+    fn to_py_field(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_decimal(py, *self)
     }
 }
 
 impl PyField for Option<Money> {
-    fn into_py_field(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+    fn to_py_field(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         match self {
-            Some(m) => to_decimal(py, m),
+            Some(m) => to_decimal(py, *m),
             None => Ok(py.None()),
         }
     }
@@ -49,20 +57,23 @@ impl PyField for Option<Money> {
 
 impl PyField for SecretText {
     const SECRET: bool = true;
-    fn into_py_field(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.0.into_py_field(py)
+    fn to_py_field(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.0.to_py_field(py)
     }
 }
 
 impl PyField for Option<SecretText> {
     const SECRET: bool = true;
-    fn into_py_field(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.map(|s| s.0).into_py_field(py)
+    fn to_py_field(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        match self {
+            Some(s) => s.to_py_field(py),
+            None => Ok(py.None()),
+        }
     }
 }
 
 /// `Name(field=repr, …)`, the way a Python dataclass prints, secrets masked.
-fn repr(py: Python<'_>, name: &str, fields: &[(&str, bool, &Py<PyAny>)]) -> PyResult<String> {
+fn repr(py: Python<'_>, name: &str, fields: &[(&str, bool, Py<PyAny>)]) -> PyResult<String> {
     let mut out = format!("{name}(");
     for (i, (field, secret, value)) in fields.iter().enumerate() {
         if i > 0 {
@@ -81,38 +92,48 @@ fn repr(py: Python<'_>, name: &str, fields: &[(&str, bool, &Py<PyAny>)]) -> PyRe
     Ok(out)
 }
 
+/// A result class holding the core's view; each attribute becomes a Python object only when read
+/// (a call whose result is not looked at pays for no `str` or `Decimal`).
 macro_rules! py_model {
     ($(#[$m:meta])* $name:ident ($view:ident) {
         $( $(#[$fm:meta])* $field:ident : $ty:ty ),* $(,)?
     }) => {
         $(#[$m])*
-        #[pyclass(frozen, module = "enkash", get_all)]
+        #[pyclass(frozen, module = "enkash")]
         pub struct $name {
-            $( $(#[$fm])* $field: Py<PyAny>, )*
+            view: enkash::host::$view,
         }
 
         impl $name {
-            pub fn from_view(py: Python<'_>, v: enkash::host::$view) -> PyResult<$name> {
-                Ok($name { $( $field: PyField::into_py_field(v.$field, py)?, )* })
+            pub fn from_view(_py: Python<'_>, view: enkash::host::$view) -> PyResult<$name> {
+                Ok($name { view })
             }
 
             pub fn into_py(py: Python<'_>, v: impl Into<enkash::host::$view>) -> PyResult<Py<PyAny>> {
-                Ok(Py::new(py, $name::from_view(py, v.into())?)?.into_any())
+                Ok(Py::new(py, $name { view: v.into() })?.into_any())
             }
         }
 
         #[pymethods]
         impl $name {
+            $(
+                $(#[$fm])*
+                #[getter]
+                fn $field(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+                    PyField::to_py_field(&self.view.$field, py)
+                }
+            )*
+
             /// The fields as a plain dict.
             fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
                 let d = PyDict::new(py);
-                $( d.set_item(stringify!($field), self.$field.bind(py))?; )*
+                $( d.set_item(stringify!($field), PyField::to_py_field(&self.view.$field, py)?)?; )*
                 Ok(d)
             }
 
             fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
                 repr(py, stringify!($name), &[
-                    $( (stringify!($field), <$ty as PyField>::SECRET, &self.$field), )*
+                    $( (stringify!($field), <$ty as PyField>::SECRET, PyField::to_py_field(&self.view.$field, py)?), )*
                 ])
             }
         }
