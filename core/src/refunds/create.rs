@@ -85,7 +85,9 @@ impl Client {
         };
         let client = self.clone();
         let (reply, answer) = tokio::sync::oneshot::channel();
-        runtime.spawn(
+        // Boxed before spawning: the refund's future is a few KB, which the task's cell would
+        // otherwise copy whole several times on the way in; a box moves as one pointer.
+        runtime.spawn(Box::pin(
             async move {
                 let result = client.create(&job).await;
                 if let Err(unheard) = reply.send(result) {
@@ -105,7 +107,7 @@ impl Client {
                 }
             }
             .instrument(span),
-        );
+        ));
         answer.await.unwrap_or_else(|_| {
             Err(Error::new(
                 ErrorKind::OutcomeUnknown,
