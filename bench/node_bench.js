@@ -39,7 +39,7 @@ async function measureAll(cases) {
   }
   for (const [name] of cases) {
     const ops = per * ROUNDS
-    console.log(JSON.stringify({ name, ops, concurrency: 64, secs: secs.get(name), ops_per_s: ops / secs.get(name) }))
+    console.log(JSON.stringify({ name, ops, concurrency: 64, rounds: ROUNDS, secs: secs.get(name), ops_per_s: ops / secs.get(name) }))
   }
 }
 

@@ -42,7 +42,8 @@ TXNS = [f"EKBENCH{i:03d}" for i in range(64)]
 
 
 def emit(name: str, ops: int, concurrency: int, secs: float) -> None:
-    print(json.dumps({"name": name, "ops": ops, "concurrency": concurrency, "secs": secs, "ops_per_s": ops / secs}), flush=True)
+    print(json.dumps({"name": name, "ops": ops, "concurrency": concurrency, "rounds": ROUNDS, "secs": secs,
+                      "ops_per_s": ops / secs}), flush=True)
 
 
 def token() -> str:

@@ -77,13 +77,17 @@ def verdict(ratio: float, target: Optional[float]) -> str:
     return "" if target is None else f"≥ {target:g} {'met' if ratio >= target else 'MISSED'}"
 
 
+# How many interleaved rounds the Python and Node cases took (BENCH_ROUNDS; each case records it).
+round_counts = sorted({r["rounds"] for runs in rows.values() for r in runs if "rounds" in r})
+rounds_text = " or ".join(map(str, round_counts)) if round_counts else "several"
+
 lines = [
     "# Benchmark results", "",
     "One op = refund ₹0.01 (POST, new requestId) + status (GET), token fetched once, against the",
     "`enkash-mock` simulator (release build, faults off, pending delay 0) on this 2-core machine; the",
     "Rust/wrk rows compare GET-status requests/s at equal concurrency. Within a run the SDK and its",
     "peers are measured in interleaved slices (wrk and the Rust client alternate one-second slices;",
-    "the Python and Node cases take turns in 5 rounds, the order rotated each round), so each run's",
+    f"the Python and Node cases take turns in {rounds_text} rounds, the order rotated each round), so each run's",
     "ratio compares them over the same machine states. ops/s are medians of the runs; ratio = median",
     "of the per-run ratios SDK / peer, with the lowest and highest run. The **bold** row of each",
     "group is the headline: the SDK against the fastest peer of each run.", "",
