@@ -23,7 +23,7 @@ macro_rules! copy_fields {
         }
     )*};
 }
-copy_fields!(bool, Option<i64>, Option<u16>, Option<u64>);
+copy_fields!(bool, i64, u16, u64);
 
 impl PyField for String {
     fn to_py_field(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -31,27 +31,9 @@ impl PyField for String {
     }
 }
 
-impl PyField for Option<String> {
-    fn to_py_field(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        match self {
-            Some(s) => s.to_py_field(py),
-            None => Ok(py.None()),
-        }
-    }
-}
-
 impl PyField for Money {
     fn to_py_field(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         to_decimal(py, *self)
-    }
-}
-
-impl PyField for Option<Money> {
-    fn to_py_field(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        match self {
-            Some(m) => to_decimal(py, *m),
-            None => Ok(py.None()),
-        }
     }
 }
 
@@ -62,11 +44,12 @@ impl PyField for SecretText {
     }
 }
 
-impl PyField for Option<SecretText> {
-    const SECRET: bool = true;
+/// An absent value is `None`; a secret stays masked when set.
+impl<T: PyField> PyField for Option<T> {
+    const SECRET: bool = T::SECRET;
     fn to_py_field(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         match self {
-            Some(s) => s.to_py_field(py),
+            Some(v) => v.to_py_field(py),
             None => Ok(py.None()),
         }
     }
@@ -105,10 +88,6 @@ macro_rules! py_model {
         }
 
         impl $name {
-            pub fn from_view(_py: Python<'_>, view: enkash::host::$view) -> PyResult<$name> {
-                Ok($name { view })
-            }
-
             pub fn into_py(py: Python<'_>, v: impl Into<enkash::host::$view>) -> PyResult<Py<PyAny>> {
                 Ok(Py::new(py, $name { view: v.into() })?.into_any())
             }
@@ -147,5 +126,5 @@ enkash::for_each_host_model!(py_model);
 pub fn parse_payment_notification(py: Python<'_>, body: &[u8]) -> PyResult<PaymentNotification> {
     let n =
         enkash::parse_payment_notification(body).map_err(|e| crate::errors::to_py_err(py, e))?;
-    PaymentNotification::from_view(py, n.into())
+    Ok(PaymentNotification { view: n.into() })
 }
