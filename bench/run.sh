@@ -45,21 +45,30 @@ rm -rf "$WORK/wheels" && "$VENV/bin/maturin" build -q --release -m bindings-pyth
 mkdir -p "$WORK/node" && (cd "$WORK/node" && { [ -f package.json ] || npm init -y >/dev/null; } \
   && npm install --no-audit --no-fund --loglevel=error "$WORK"/npm/enkash-*.tgz undici@^7)
 
-say "simulator"
-# The journal bounded: unbounded it grew by ~270 bytes per request, gigabytes over a full bench.
-"$REL/enkash-mock" --listen 127.0.0.1:0 --journal-limit 100000 > "$WORK/mock.url" &
-MOCK_PID=$!
+# A fresh simulator for each run (and one for the phases after the runs): one that had taken the
+# earlier runs' ~300,000 refunds served GETs ~25% slower (wrk at c=16: 84k -> 66k requests/s over
+# a 7-run bench) and not equally for every client, so a run's figures depended on the runs before it.
+MOCK_PID=
 trap 'kill $MOCK_PID 2>/dev/null || true' EXIT
-for _ in $(seq 50); do [ -s "$WORK/mock.url" ] && break; sleep 0.1; done
-URL=$(head -n 1 "$WORK/mock.url")
-TXNS=$(python3 -c 'import json; print(json.dumps({"merchants":[{"access_key":"ak_test","secret_key":"sk_test","balance":"100000000"}],"transactions":[{"id":"EKBENCH%03d"%i,"amount":"1000000000"} for i in range(64)]+[{"id":"EKSOAK","amount":"1000000000"}]}))')
-curl -fsS -X POST "$URL/__mock/seed" -H 'content-type: application/json' -d "$TXNS" >/dev/null
-TOKEN=$(curl -fsS -X POST "$URL/api/v0/merchant/token" -H 'content-type: application/json' \
-  -d '{"accessKey":"ak_test","secretKey":"sk_test"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+start_simulator() {
+  if [ -n "$MOCK_PID" ]; then kill "$MOCK_PID" 2>/dev/null || true; wait "$MOCK_PID" 2>/dev/null || true; fi
+  rm -f "$WORK/mock.url"
+  # The journal bounded: unbounded it grew by ~270 bytes per request, gigabytes over a full bench.
+  "$REL/enkash-mock" --listen 127.0.0.1:0 --journal-limit 100000 > "$WORK/mock.url" &
+  MOCK_PID=$!
+  for _ in $(seq 50); do [ -s "$WORK/mock.url" ] && break; sleep 0.1; done
+  URL=$(head -n 1 "$WORK/mock.url")
+  TXNS=$(python3 -c 'import json; print(json.dumps({"merchants":[{"access_key":"ak_test","secret_key":"sk_test","balance":"100000000"}],"transactions":[{"id":"EKBENCH%03d"%i,"amount":"1000000000"} for i in range(64)]+[{"id":"EKSOAK","amount":"1000000000"}]}))')
+  curl -fsS -X POST "$URL/__mock/seed" -H 'content-type: application/json' -d "$TXNS" >/dev/null
+  TOKEN=$(curl -fsS -X POST "$URL/api/v0/merchant/token" -H 'content-type: application/json' \
+    -d '{"accessKey":"ak_test","secretKey":"sk_test"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+}
 
 # The mean of one-second slices' rates (equal durations: total requests over total time).
 mean_rate() { python3 -c 'import statistics,sys; print(statistics.fmean(map(float, sys.argv[1:])))' "$@"; }
 for run in $(seq "$RUNS"); do
+  say "run $run/$RUNS: a fresh simulator"
+  start_simulator
   # Rust and wrk alternate per concurrency in one-second slices (SECS of each), so both are measured
   # across the same machine states: back-to-back 3-second pairs at c=1 gave ratios from 0.76 to 0.97
   # within a minute on this machine.
@@ -86,6 +95,9 @@ for run in $(seq "$RUNS"); do
   say "run $run/$RUNS: Node"
   NODE_PATH="$WORK/node/node_modules" node bench/node_bench.js "$URL" "$OPS" >> "$RESULTS"
 done
+
+say "a fresh simulator for the phases after the runs"
+start_simulator
 
 say "token requests made by 256 concurrent callers on a fresh client"
 BENCH_ONLY=token "$REL/examples/bench" "$URL" "$OPS" >> "$RESULTS"
