@@ -50,6 +50,8 @@ mkdir -p "$WORK/node" && (cd "$WORK/node" && { [ -f package.json ] || npm init -
 # a 7-run bench) and not equally for every client, so a run's figures depended on the runs before it.
 MOCK_PID=
 trap 'kill $MOCK_PID 2>/dev/null || true' EXIT
+# What every fresh simulator is seeded with: the bench's merchant and 64 payments, and the soak's.
+TXNS=$(python3 -c 'import json; print(json.dumps({"merchants":[{"access_key":"ak_test","secret_key":"sk_test","balance":"100000000"}],"transactions":[{"id":"EKBENCH%03d"%i,"amount":"1000000000"} for i in range(64)]+[{"id":"EKSOAK","amount":"1000000000"}]}))')
 start_simulator() {
   if [ -n "$MOCK_PID" ]; then kill "$MOCK_PID" 2>/dev/null || true; wait "$MOCK_PID" 2>/dev/null || true; fi
   rm -f "$WORK/mock.url"
@@ -58,7 +60,6 @@ start_simulator() {
   MOCK_PID=$!
   for _ in $(seq 50); do [ -s "$WORK/mock.url" ] && break; sleep 0.1; done
   URL=$(head -n 1 "$WORK/mock.url")
-  TXNS=$(python3 -c 'import json; print(json.dumps({"merchants":[{"access_key":"ak_test","secret_key":"sk_test","balance":"100000000"}],"transactions":[{"id":"EKBENCH%03d"%i,"amount":"1000000000"} for i in range(64)]+[{"id":"EKSOAK","amount":"1000000000"}]}))')
   curl -fsS -X POST "$URL/__mock/seed" -H 'content-type: application/json' -d "$TXNS" >/dev/null
   TOKEN=$(curl -fsS -X POST "$URL/api/v0/merchant/token" -H 'content-type: application/json' \
     -d '{"accessKey":"ak_test","secretKey":"sk_test"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
